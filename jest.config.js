@@ -7,5 +7,11 @@ module.exports = {
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, ignoreDeprecations: '5.0' } }],
   },
+  // Examples import the package by its published name; resolve it to the sources.
+  moduleNameMapper: {
+    '^fabric-shim-ts$': '<rootDir>/src/index.ts',
+    '^fabric-shim-ts/(contract|testing)$': '<rootDir>/src/$1/index.ts',
+  },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
