@@ -1,0 +1,348 @@
+/**
+ * The only module that imports @grpc/grpc-js: a bidirectional ChaincodeMessage call (client or
+ * server side) seen as a small {@link PeerStream}. Everything above it (handler, mock peer,
+ * chaincode server) speaks ChaincodeMessage objects and never sees gRPC.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { ChaincodeMessageSchema, type ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
+import { ShimError } from './errors';
+
+/** Receives what arrives on a {@link PeerStream}. */
+export interface StreamListener {
+  /** One message from the other side, in arrival order. */
+  onMessage(msg: ChaincodeMessage): void;
+  /** Called exactly once: without an error when the other side ended cleanly, else with the failure. */
+  onEnd(error?: ShimError): void;
+}
+
+/** One bidirectional ChaincodeMessage stream (a Register or Connect call), either side. */
+export interface PeerStream {
+  /**
+   * Encodes and queues one message. Honours gRPC 'drain' backpressure internally (messages
+   * wait in order while the transport is full). Throws ShimError('STREAM_CLOSED') once the
+   * stream has ended, and the encoder's error if `msg` cannot be encoded.
+   */
+  send(msg: ChaincodeMessage): void;
+  /** Starts delivery to `listener`; call once. Messages are delivered in order. */
+  listen(listener: StreamListener): void;
+  /** Cleanly half-closes our side (after queued messages are written). */
+  end(): void;
+  /** Aborts the call; the other side sees a failed call. */
+  destroy(error?: Error): void;
+  /** The other side's address, for logs. */
+  readonly remote: string;
+}
+
+/** TLS for a dialling side. All PEM. */
+export interface TlsClientOptions {
+  /** CA certificate(s) that sign the server's certificate. */
+  rootCert?: Uint8Array;
+  /** Our key, for mutual TLS (the peer requires it). */
+  clientKey?: Uint8Array;
+  /** Our certificate, for mutual TLS. */
+  clientCert?: Uint8Array;
+  /** The host name to expect in the server certificate instead of the dialled host (fabric-shim's `--ssl-target-name-override`). */
+  serverNameOverride?: string;
+}
+
+/** TLS for a listening side. All PEM. */
+export interface TlsServerOptions {
+  key: Uint8Array;
+  cert: Uint8Array;
+  /** When set, clients must present a certificate signed by this CA (mutual TLS). */
+  clientCaCert?: Uint8Array;
+}
+
+/**
+ * gRPC channel settings. Named fields cover the common ones; any other `grpc.*` channel option
+ * (e.g. fabric-shim's `grpc.http2.min_time_between_pings_ms`) may be passed by its gRPC name.
+ */
+export interface GrpcSettings {
+  maxSendMessageLength?: number;
+  maxReceiveMessageLength?: number;
+  keepaliveTimeMs?: number;
+  keepaliveTimeoutMs?: number;
+  [option: string]: number | string | undefined;
+}
+
+/** A listening gRPC server started by {@link serveStreams}. */
+export interface StreamServer {
+  /** host:port actually bound (the real port when asked for port 0). */
+  readonly address: string;
+  readonly port: number;
+  /** Stops accepting calls; after `graceMs` (default 0) open calls are cancelled. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Fabric's limits: the peer accepts 100 MiB messages and so must we (grpc-js' default 4 MiB
+ * receive limit kills the stream on a large state value).
+ */
+const MAX_MESSAGE_BYTES = 100 * 1024 * 1024;
+
+/**
+ * Keepalive as fabric-shim's start command sets it (lib/cmds/startCommand.js): a ping every
+ * 110 s is above the peer's enforced minimum interval (60 s), so the peer never answers
+ * GOAWAY "too_many_pings".
+ */
+const DEFAULT_OPTIONS: Readonly<Record<string, number>> = {
+  'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+  'grpc.keepalive_time_ms': 110_000,
+  'grpc.http2.min_time_between_pings_ms': 110_000,
+  'grpc.keepalive_timeout_ms': 20_000,
+  'grpc.http2.max_pings_without_data': 0,
+  'grpc.keepalive_permit_without_calls': 1,
+};
+
+const NAMED_SETTINGS: Readonly<Record<string, string>> = {
+  maxSendMessageLength: 'grpc.max_send_message_length',
+  maxReceiveMessageLength: 'grpc.max_receive_message_length',
+  keepaliveTimeMs: 'grpc.keepalive_time_ms',
+  keepaliveTimeoutMs: 'grpc.keepalive_timeout_ms',
+};
+
+/** Fabric's defaults overlaid with `settings` (named fields mapped to their gRPC option names). */
+export function channelOptions(settings: GrpcSettings = {}): Record<string, number | string> {
+  const options: Record<string, number | string> = { ...DEFAULT_OPTIONS };
+  for (const [name, value] of Object.entries(settings)) {
+    if (value === undefined) continue;
+    options[NAMED_SETTINGS[name] ?? name] = value;
+  }
+  return options;
+}
+
+// Messages are encoded in PeerStream.send (so an encoding failure reaches the caller instead of
+// cancelling the call inside grpc-js); gRPC itself only passes the bytes along.
+// Both directions carry ChaincodeMessage, so one definition serves client and server alike.
+const passBytes = ((bytes: Buffer): Buffer => bytes) as (value: unknown) => Buffer;
+const decode = (bytes: Buffer): unknown => fromBinary(ChaincodeMessageSchema, bytes);
+
+function bidi(path: string): grpc.MethodDefinition<unknown, unknown> {
+  return {
+    path,
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: passBytes,
+    requestDeserialize: decode,
+    responseSerialize: passBytes,
+    responseDeserialize: decode,
+  };
+}
+
+/** protos.ChaincodeSupport: the peer's service, Register is dialled by a chaincode process. */
+const CHAINCODE_SUPPORT: grpc.ServiceDefinition = { Register: bidi('/protos.ChaincodeSupport/Register') };
+/** protos.Chaincode: a chaincode-as-a-service's service, Connect is dialled by the peer. */
+const CHAINCODE: grpc.ServiceDefinition = { Connect: bidi('/protos.Chaincode/Connect') };
+
+const ChaincodeSupportClient = grpc.makeGenericClientConstructor(CHAINCODE_SUPPORT, 'protos.ChaincodeSupport');
+const ChaincodeClient = grpc.makeGenericClientConstructor(CHAINCODE, 'protos.Chaincode');
+
+type BidiCall = grpc.ClientDuplexStream<Buffer, ChaincodeMessage> | grpc.ServerDuplexStream<ChaincodeMessage, Buffer>;
+
+function statusName(code: number): string {
+  return grpc.status[code] ?? String(code);
+}
+
+function toShimError(err: unknown, remote: string): ShimError {
+  if (err instanceof ShimError) return err;
+  const e = err as Partial<grpc.ServiceError> | undefined;
+  const code = typeof e?.code === 'number' ? e.code : undefined;
+  const details = e?.details ?? (err instanceof Error ? err.message : String(err));
+  const message = `stream with ${remote} failed: ${details}` + (code === undefined ? '' : ` (gRPC ${statusName(code)})`);
+  return new ShimError('STREAM_CLOSED', message, code === undefined ? { cause: err } : { cause: err, grpcCode: code });
+}
+
+/** The PeerStream over one grpc-js duplex call. */
+class GrpcPeerStream implements PeerStream {
+  private listener: StreamListener | undefined;
+  private finished = false;
+  private ending = false;
+  /** Messages waiting for 'drain'; undefined while the transport accepts writes. */
+  private backlog: Buffer[] | undefined;
+  /** The failure that ended the stream (client side: recorded at 'error', reported at 'end'). */
+  private failure: ShimError | undefined;
+
+  constructor(
+    private readonly call: BidiCall,
+    readonly remote: string,
+    private readonly isClient: boolean,
+    private readonly onFinish?: () => void,
+  ) {
+    this.flush = this.flush.bind(this);
+    // Attached at once: a call can fail before anyone listens, and an unhandled 'error' would throw.
+    call.on('error', (err: unknown) => {
+      const error = toShimError(err, this.remote);
+      // A client's read side still delivers buffered messages after 'error'; report it at 'end'.
+      if (this.isClient) this.failure ??= error;
+      else this.finish(error);
+    });
+    call.on('end', () => this.finish(this.failure));
+    if (!isClient) {
+      call.on('cancelled', () => this.finish(new ShimError('STREAM_CLOSED', `stream with ${this.remote} was cancelled by the other side`)));
+    }
+  }
+
+  send(msg: ChaincodeMessage): void {
+    if (this.finished || this.ending) {
+      throw new ShimError('STREAM_CLOSED', `stream with ${this.remote} is closed`);
+    }
+    const bytes = toBinary(ChaincodeMessageSchema, msg);
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (this.backlog !== undefined) {
+      this.backlog.push(buf);
+    } else if (!this.call.write(buf)) {
+      this.backlog = [];
+      this.call.once('drain', this.flush);
+    }
+  }
+
+  private flush(): void {
+    const queued = this.backlog;
+    this.backlog = undefined;
+    if (queued === undefined || this.finished) return;
+    for (let i = 0; i < queued.length; i++) {
+      if (!this.call.write(queued[i] as Buffer)) {
+        this.backlog = queued.slice(i + 1);
+        this.call.once('drain', this.flush);
+        return;
+      }
+    }
+    if (this.ending) this.call.end();
+  }
+
+  listen(listener: StreamListener): void {
+    if (this.listener !== undefined) throw new Error('PeerStream.listen called twice');
+    this.listener = listener;
+    if (this.finished) {
+      listener.onEnd(this.failure);
+      return;
+    }
+    this.call.on('data', (msg: ChaincodeMessage) => {
+      if (!this.finished) listener.onMessage(msg);
+    });
+  }
+
+  end(): void {
+    if (this.finished || this.ending) return;
+    this.ending = true;
+    if (this.backlog === undefined) this.call.end();
+  }
+
+  destroy(error?: Error): void {
+    if (this.finished) return;
+    const reason = error === undefined
+      ? new ShimError('STREAM_CLOSED', `stream with ${this.remote} was closed locally`)
+      : toShimError(error, this.remote);
+    this.finish(reason);
+    if (this.isClient) {
+      (this.call as grpc.ClientDuplexStream<Buffer, ChaincodeMessage>).cancel();
+    } else {
+      // grpc-js turns an 'error' on a server call into the call's final status.
+      this.call.emit('error', { code: grpc.status.ABORTED, details: reason.message });
+    }
+  }
+
+  private finish(error?: ShimError): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.failure = error;
+    this.backlog = undefined;
+    // A server call completes only when we end our side too (it sends the status).
+    if (error === undefined && !this.isClient && !this.ending) {
+      this.ending = true;
+      this.call.end();
+    }
+    this.onFinish?.();
+    this.listener?.onEnd(error);
+  }
+}
+
+function clientCredentials(tls: TlsClientOptions | undefined): grpc.ChannelCredentials {
+  if (tls === undefined) return grpc.credentials.createInsecure();
+  const buf = (b: Uint8Array | undefined): Buffer | null => (b === undefined ? null : Buffer.from(b));
+  return grpc.credentials.createSsl(buf(tls.rootCert), buf(tls.clientKey), buf(tls.clientCert));
+}
+
+/** fabric-shim accepts `grpc://host:port` and `grpcs://host:port` as well as `host:port`. */
+function target(address: string): string {
+  return address.replace(/^grpcs?:\/\//, '');
+}
+
+function dial(
+  Client: grpc.ServiceClientConstructor,
+  method: string,
+  address: string,
+  opts: { tls?: TlsClientOptions; grpc?: GrpcSettings } = {},
+): PeerStream {
+  const options = channelOptions(opts.grpc);
+  const override = opts.tls?.serverNameOverride;
+  if (override !== undefined && override !== '') {
+    // As fabric-shim: the override names both the certificate host and the :authority.
+    options['grpc.ssl_target_name_override'] = override;
+    options['grpc.default_authority'] = override;
+  }
+  const client = new Client(target(address), clientCredentials(opts.tls), options);
+  const open = client[method] as () => grpc.ClientDuplexStream<Buffer, ChaincodeMessage>;
+  const call = open.call(client);
+  return new GrpcPeerStream(call, address, true, () => client.close());
+}
+
+/** Client mode: dial protos.ChaincodeSupport/Register on a peer. */
+export function dialChaincodeSupport(address: string, opts?: { tls?: TlsClientOptions; grpc?: GrpcSettings }): PeerStream {
+  return dial(ChaincodeSupportClient, 'Register', address, opts);
+}
+
+/** Peer side of chaincode-as-a-service: dial protos.Chaincode/Connect (used by the mock peer). */
+export function dialChaincode(address: string, opts?: { tls?: TlsClientOptions; grpc?: GrpcSettings }): PeerStream {
+  return dial(ChaincodeClient, 'Connect', address, opts);
+}
+
+function serverCredentials(tls: TlsServerOptions | undefined): grpc.ServerCredentials {
+  if (tls === undefined) return grpc.ServerCredentials.createInsecure();
+  const ca = tls.clientCaCert === undefined ? null : Buffer.from(tls.clientCaCert);
+  return grpc.ServerCredentials.createSsl(
+    ca,
+    [{ private_key: Buffer.from(tls.key), cert_chain: Buffer.from(tls.cert) }],
+    ca !== null, // a client CA means mutual TLS is required
+  );
+}
+
+/**
+ * Serves 'ChaincodeSupport' (Register: the mock peer) or 'Chaincode' (Connect: a chaincode
+ * server); `onStream` receives one PeerStream per incoming call.
+ */
+export async function serveStreams(
+  service: 'ChaincodeSupport' | 'Chaincode',
+  onStream: (stream: PeerStream) => void,
+  opts: { address: string; tls?: TlsServerOptions; grpc?: GrpcSettings },
+): Promise<StreamServer> {
+  const server = new grpc.Server(channelOptions(opts.grpc));
+  const handle = (call: grpc.ServerDuplexStream<ChaincodeMessage, Buffer>): void => {
+    onStream(new GrpcPeerStream(call, call.getPeer(), false));
+  };
+  if (service === 'ChaincodeSupport') server.addService(CHAINCODE_SUPPORT, { Register: handle });
+  else server.addService(CHAINCODE, { Connect: handle });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(target(opts.address), serverCredentials(opts.tls), (err, bound) => {
+      if (err) reject(new ShimError('CONFIG', `cannot listen on ${opts.address}: ${err.message}`, { cause: err }));
+      else resolve(bound);
+    });
+  });
+  const host = target(opts.address).replace(/:\d+$/, '');
+  return {
+    address: `${host}:${port}`,
+    port,
+    stop(graceMs = 0): Promise<void> {
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.forceShutdown(), graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}
