@@ -90,3 +90,63 @@ describe('ccaas package', () => {
     expect(() => ustarArchive([{ name: 'x'.repeat(101), data: new Uint8Array(0) }])).toThrow(ShimError);
   });
 });
+
+describe('fabric-shim-ts package ccaas', () => {
+  /** Runs packageCommand, capturing what it prints. */
+  async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = '';
+    let stderr = '';
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
+    try {
+      const { packageCommand } = await import('../src/server-cli');
+      return { code: await packageCommand(argv), stdout, stderr };
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  }
+
+  it('writes the package and prints exactly its package id', async () => {
+    const output = join(dir, 'out.tgz');
+    const res = await run(['ccaas', '--label', 'asset_1.0', '--address=asset-cc:9999', '--output', output]);
+    expect(res.code).toBe(0);
+    const hash = createHash('sha256').update(readFileSync(output)).digest('hex');
+    expect(res.stdout).toBe(`asset_1.0:${hash}\n`);
+    const inner = untar(join(untar(output), 'code.tar.gz'));
+    expect(readJson(join(inner, 'connection.json'))).toEqual({ address: 'asset-cc:9999', dial_timeout: '10s', tls_required: false });
+  });
+
+  it('reads TLS material from files for --tls --client-auth', async () => {
+    const files = { root: join(dir, 'ca.pem'), key: join(dir, 'k.pem'), cert: join(dir, 'c.pem') };
+    writeFileSync(files.root, 'ROOT');
+    writeFileSync(files.key, 'KEY');
+    writeFileSync(files.cert, 'CERT');
+    const output = join(dir, 'tls.tgz');
+    const res = await run(['ccaas', '--label', 'cc', '--address', 'cc:1', '--tls', '--client-auth', '--root-cert', files.root,
+      '--client-key', files.key, '--client-cert', files.cert, '--dial-timeout', '3s', '--output', output]);
+    expect(res.code).toBe(0);
+    const inner = untar(join(untar(output), 'code.tar.gz'));
+    expect(readJson(join(inner, 'connection.json'))).toEqual({
+      address: 'cc:1', dial_timeout: '3s', tls_required: true, client_auth_required: true,
+      root_cert: 'ROOT', client_key: 'KEY', client_cert: 'CERT',
+    });
+  });
+
+  it('fails with a clear message and exit code 1 on bad input', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['ccaas', '--address', 'a:1'], /--label is required/],
+      [['ccaas', '--label', 'x'], /--address is required/],
+      [['docker', '--label', 'x', '--address', 'a:1'], /only package type is 'ccaas'/],
+      [['ccaas', '--label', 'x', '--address', 'a:1', '--tls'], /root certificate/],
+      [['ccaas', '--label', 'x', '--address', 'a:1', '--bogus'], /unknown option --bogus/],
+      [['ccaas', '--label', 'x', '--address', 'a:1', '--tls', '--root-cert', join(dir, 'missing.pem')], /cannot read root certificate file/],
+    ];
+    for (const [argv, message] of cases) {
+      const res = await run(argv);
+      expect(res.code).toBe(1);
+      expect(res.stdout).toBe('');
+      expect(res.stderr).toMatch(message);
+    }
+  });
+});
