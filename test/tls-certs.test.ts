@@ -12,7 +12,8 @@ function handshake(
     let peerCn: string | undefined;
     const server = tls.createServer(serverOpts, (socket) => {
       const cert = socket.getPeerCertificate();
-      peerCn = cert && 'subject' in cert ? cert.subject?.CN : undefined;
+      const cn: unknown = cert && 'subject' in cert ? cert.subject?.CN : undefined;
+      peerCn = typeof cn === 'string' ? cn : undefined;
       socket.end('hi');
     });
     server.on('tlsClientError', () => undefined);

@@ -16,7 +16,7 @@ import { webcrypto } from 'node:crypto';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
-const ALGORITHM: EcKeyGenParams & EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+const ALGORITHM: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A certificate and its private key, both PEM, as strings and as bytes (what grpc-js takes). */
@@ -59,21 +59,20 @@ export interface TlsFixture {
   client: TlsKeyPair;
 }
 
-function crypto(): Crypto {
-  // Node's webcrypto satisfies the DOM Crypto interface the library is typed against.
-  return webcrypto as unknown as Crypto;
+function crypto(): webcrypto.Crypto {
+  return webcrypto;
 }
 
 function pemBytes(pem: string): Uint8Array {
   return new TextEncoder().encode(pem);
 }
 
-async function keyPem(key: CryptoKey): Promise<string> {
+async function keyPem(key: webcrypto.CryptoKey): Promise<string> {
   const der = await crypto().subtle.exportKey('pkcs8', key);
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
-function generateKeys(): Promise<CryptoKeyPair> {
+function generateKeys(): Promise<webcrypto.CryptoKeyPair> {
   return crypto().subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
 }
 
