@@ -6,13 +6,37 @@
  * hand-written codecs without touching the stub.
  */
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { ChaincodeInputSchema, ChaincodeSpecSchema } from './gen/peer/chaincode_pb';
 import {
+  ChaincodeMessageSchema,
   ChaincodeMessage_Type,
   DelStateSchema,
+  GetHistoryForKeySchema,
+  GetQueryResultSchema,
+  GetStateByRangeSchema,
+  GetStateMetadataSchema,
+  GetStateMultipleResultSchema,
+  GetStateMultipleSchema,
   GetStateSchema,
+  PurgePrivateStateSchema,
+  PutStateMetadataSchema,
   PutStateSchema,
+  QueryMetadataSchema,
+  QueryResponseMetadataSchema,
+  QueryResponseSchema,
+  QueryStateCloseSchema,
+  QueryStateNextSchema,
+  StateMetadataResultSchema,
+  StateMetadataSchema,
+  WriteBatchStateSchema,
+  WriteRecordSchema,
+  WriteRecord_Type,
+  type QueryResponse,
+  type WriteRecord,
 } from './gen/peer/chaincode_shim_pb';
+import { ResponseSchema } from './gen/peer/proposal_response_pb';
 import { ShimError } from './errors';
+import type { ChaincodeResponse } from './response';
 import type { TalkBack } from './talk-back';
 
 /** Wraps bytes as a Node Buffer without copying: fabric-shim returns Buffers users call `.toString()` on. */
@@ -36,18 +60,28 @@ export async function roundTrip<T>(
     return decode(answer);
   } catch (cause) {
     const requestType = ChaincodeMessage_Type[type];
-    throw new ShimError('PROTOCOL', `Cannot decode the peer's answer to ${requestType}: ${String(cause)}`, {
-      txId: talkBack.txId,
-      channelId: talkBack.channelId,
-      requestType,
-      cause,
-    });
+    const details = { txId: talkBack.txId, channelId: talkBack.channelId, requestType, cause };
+    // A decoder may itself raise a ShimError (e.g. the called chaincode failed): keep its code.
+    if (cause instanceof ShimError) throw new ShimError(cause.code, cause.message, details);
+    throw new ShimError('PROTOCOL', `Cannot decode the peer's answer to ${requestType}: ${String(cause)}`, details);
   }
 }
 
-/** GET_STATE (also private data when `collection` is not empty). */
+// ---------------------------------------------------------------- encoders
+
+/** GET_STATE and GET_PRIVATE_DATA_HASH (private data when `collection` is not empty). */
 export function encodeGetState(key: string, collection: string): Uint8Array {
   return toBinary(GetStateSchema, create(GetStateSchema, { key, collection }));
+}
+
+/** GET_STATE_MULTIPLE (peer 3.1+). */
+export function encodeGetStateMultiple(keys: string[], collection: string): Uint8Array {
+  return toBinary(GetStateMultipleSchema, create(GetStateMultipleSchema, { keys, collection }));
+}
+
+/** GET_STATE_METADATA. */
+export function encodeGetStateMetadata(key: string, collection: string): Uint8Array {
+  return toBinary(GetStateMetadataSchema, create(GetStateMetadataSchema, { key, collection }));
 }
 
 /** PUT_STATE. */
@@ -60,15 +94,179 @@ export function encodeDelState(key: string, collection: string): Uint8Array {
   return toBinary(DelStateSchema, create(DelStateSchema, { key, collection }));
 }
 
+/** PURGE_PRIVATE_DATA (PurgePrivateState, wire-identical to the DelState the Go shim sends). */
+export function encodePurgePrivateData(key: string, collection: string): Uint8Array {
+  return toBinary(PurgePrivateStateSchema, create(PurgePrivateStateSchema, { key, collection }));
+}
+
+/** PUT_STATE_METADATA with one metadata entry. */
+export function encodePutStateMetadata(key: string, collection: string, metakey: string, value: Uint8Array): Uint8Array {
+  const metadata = create(StateMetadataSchema, { metakey, value });
+  return toBinary(PutStateMetadataSchema, create(PutStateMetadataSchema, { key, collection, metadata }));
+}
+
+/** The QueryMetadata bytes (page size and bookmark) of a paginated query. */
+export function encodeQueryMetadata(pageSize: number, bookmark: string): Uint8Array {
+  return toBinary(QueryMetadataSchema, create(QueryMetadataSchema, { pageSize, bookmark }));
+}
+
+/** GET_STATE_BY_RANGE; `metadata` from {@link encodeQueryMetadata} when paginated. */
+export function encodeGetStateByRange(startKey: string, endKey: string, collection: string, metadata?: Uint8Array): Uint8Array {
+  return toBinary(
+    GetStateByRangeSchema,
+    create(GetStateByRangeSchema, { startKey, endKey, collection, metadata: metadata ?? new Uint8Array(0) }),
+  );
+}
+
+/** GET_QUERY_RESULT; `metadata` from {@link encodeQueryMetadata} when paginated. */
+export function encodeGetQueryResult(query: string, collection: string, metadata?: Uint8Array): Uint8Array {
+  return toBinary(GetQueryResultSchema, create(GetQueryResultSchema, { query, collection, metadata: metadata ?? new Uint8Array(0) }));
+}
+
+/** GET_HISTORY_FOR_KEY. */
+export function encodeGetHistoryForKey(key: string): Uint8Array {
+  return toBinary(GetHistoryForKeySchema, create(GetHistoryForKeySchema, { key }));
+}
+
+/** QUERY_STATE_NEXT. */
+export function encodeQueryStateNext(id: string): Uint8Array {
+  return toBinary(QueryStateNextSchema, create(QueryStateNextSchema, { id }));
+}
+
+/** QUERY_STATE_CLOSE. */
+export function encodeQueryStateClose(id: string): Uint8Array {
+  return toBinary(QueryStateCloseSchema, create(QueryStateCloseSchema, { id }));
+}
+
+/** INVOKE_CHAINCODE: a ChaincodeSpec naming `cc` or `cc/channel`, with the call's arguments. */
+export function encodeInvokeChaincode(chaincodeName: string, args: readonly Uint8Array[]): Uint8Array {
+  return toBinary(
+    ChaincodeSpecSchema,
+    create(ChaincodeSpecSchema, { chaincodeId: { name: chaincodeName }, input: create(ChaincodeInputSchema, { args: [...args] }) }),
+  );
+}
+
+/** WRITE_BATCH_STATE (peer 3.1+). */
+export function encodeWriteBatch(records: WriteRecord[]): Uint8Array {
+  return toBinary(WriteBatchStateSchema, create(WriteBatchStateSchema, { rec: records }));
+}
+
+// ---------------------------------------------------------------- decoders
+
 /** The RESPONSE payload of GET_STATE / GET_PRIVATE_DATA_HASH is the raw value (empty when absent). */
 export function decodeValue(bytes: Uint8Array): Buffer {
   return asBuffer(bytes);
 }
 
-/** Answers with no meaningful payload (PUT_STATE, DEL_STATE, ...). */
+/** Answers with no meaningful payload (PUT_STATE, DEL_STATE, QUERY_STATE_CLOSE, ...). */
 export function decodeNothing(_bytes: Uint8Array): void {
-  /* the peer's RESPONSE payload is empty for writes */
+  /* the payload carries nothing the chaincode needs */
 }
 
-// Silence the unused import until the decoders for structured answers land.
-void fromBinary;
+/** GET_STATE_MULTIPLE: one value per key, in order; empty for an absent key. */
+export function decodeMultipleValues(bytes: Uint8Array): Buffer[] {
+  return fromBinary(GetStateMultipleResultSchema, bytes).values.map(asBuffer);
+}
+
+/** GET_STATE_METADATA: metakey -> value. */
+export function decodeStateMetadata(bytes: Uint8Array): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  for (const entry of fromBinary(StateMetadataResultSchema, bytes).entries) out[entry.metakey] = asBuffer(entry.value);
+  return out;
+}
+
+/** GET_STATE_BY_RANGE, GET_QUERY_RESULT, GET_HISTORY_FOR_KEY, QUERY_STATE_NEXT. */
+export function decodeQueryResponse(bytes: Uint8Array): QueryResponse {
+  return fromBinary(QueryResponseSchema, bytes);
+}
+
+/** Pagination metadata as fabric-shim returns it. */
+export interface QueryResponseMetadata {
+  fetchedRecordsCount: number;
+  bookmark: string;
+}
+
+/** The QueryResponseMetadata inside a paginated QueryResponse. */
+export function decodeQueryResponseMetadata(bytes: Uint8Array): QueryResponseMetadata {
+  const m = fromBinary(QueryResponseMetadataSchema, bytes);
+  return { fetchedRecordsCount: m.fetchedRecordsCount, bookmark: m.bookmark };
+}
+
+/** What `invokeChaincode` resolves to: the called chaincode's Response, payload as a Buffer. */
+export interface InvokeResponse extends ChaincodeResponse {
+  status: number;
+  message: string;
+  payload: Buffer;
+}
+
+/**
+ * INVOKE_CHAINCODE: the RESPONSE payload is the called chaincode's final ChaincodeMessage;
+ * COMPLETED carries its Response (fabric-shim handler.js handleInvokeChaincode). ERROR
+ * carries the failure text and becomes ShimError('PEER_ERROR').
+ */
+export function decodeInvokeResponse(bytes: Uint8Array): InvokeResponse {
+  const msg = fromBinary(ChaincodeMessageSchema, bytes);
+  if (msg.type === ChaincodeMessage_Type.COMPLETED) {
+    const r = fromBinary(ResponseSchema, msg.payload);
+    return { status: r.status, message: r.message, payload: asBuffer(r.payload) };
+  }
+  if (msg.type === ChaincodeMessage_Type.ERROR) {
+    throw new ShimError('PEER_ERROR', Buffer.from(msg.payload).toString('utf8'));
+  }
+  throw new ShimError('PROTOCOL', `Called chaincode answered ${ChaincodeMessage_Type[msg.type] ?? msg.type}, expected COMPLETED or ERROR`);
+}
+
+// ---------------------------------------------------------------- write batch
+
+/**
+ * Writes collected between startWriteBatch and finishWriteBatch. As in the Go shim
+ * (shim/batch.go) the last write per (collection, key) wins, with metadata writes kept
+ * apart from data writes; records keep first-write order so chunks are deterministic.
+ */
+export class WriteBatch {
+  private readonly writes = new Map<string, WriteRecord>();
+
+  /** Number of records that will be sent. */
+  get size(): number {
+    return this.writes.size;
+  }
+
+  private data(rec: WriteRecord): void {
+    this.writes.set(`d\u0000${rec.collection}\u0000${rec.key}`, rec);
+  }
+
+  /** Records a PUT_STATE. */
+  putState(collection: string, key: string, value: Uint8Array): void {
+    this.data(create(WriteRecordSchema, { key, value, collection, type: WriteRecord_Type.PUT_STATE }));
+  }
+  /** Records a DEL_STATE. */
+  delState(collection: string, key: string): void {
+    this.data(create(WriteRecordSchema, { key, collection, type: WriteRecord_Type.DEL_STATE }));
+  }
+  /** Records a PURGE_PRIVATE_DATA. */
+  purgeState(collection: string, key: string): void {
+    this.data(create(WriteRecordSchema, { key, collection, type: WriteRecord_Type.PURGE_PRIVATE_DATA }));
+  }
+  /** Records a PUT_STATE_METADATA entry. */
+  putMetadata(collection: string, key: string, metakey: string, value: Uint8Array): void {
+    const metadata = create(StateMetadataSchema, { metakey, value });
+    this.writes.set(`m\u0000${collection}\u0000${key}`, create(WriteRecordSchema, { key, collection, metadata, type: WriteRecord_Type.PUT_STATE_METADATA }));
+  }
+
+  /** The records, in first-write order. */
+  records(): WriteRecord[] {
+    return [...this.writes.values()];
+  }
+}
+
+/**
+ * Sends `records` as WRITE_BATCH_STATE messages of at most `maxSize` records each, one
+ * after the other (a failure stops the rest). Nothing is sent for an empty list. A
+ * maximum below 1 sends one record per message, as the Go shim's loop does.
+ */
+export async function sendWriteBatch(talkBack: TalkBack, records: WriteRecord[], maxSize: number): Promise<void> {
+  const size = Math.max(1, Math.floor(maxSize));
+  for (let i = 0; i < records.length; i += size) {
+    await roundTrip(talkBack, ChaincodeMessage_Type.WRITE_BATCH_STATE, encodeWriteBatch(records.slice(i, i + size)), decodeNothing);
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Decoding of the client's SignedProposal carried on INIT/TRANSACTION: creator, transient
+ * map, timestamp, binding, and the decoded proposal that `getSignedProposal()` returns.
+ *
+ * Decoding is lazy: nothing is parsed until the chaincode asks for one of these, so a
+ * transaction that only reads and writes state never pays for it. The first access
+ * decodes the whole header and payload once and caches the result (or the failure).
+ */
+import { createHash } from 'node:crypto';
+import { fromBinary } from '@bufbuild/protobuf';
+import type { Timestamp as PbTimestamp } from '@bufbuild/protobuf/wkt';
+import { ChannelHeaderSchema, HeaderSchema, SignatureHeaderSchema } from './gen/common/common_pb';
+import { SerializedIdentitySchema } from './gen/msp/identities_pb';
+import { ChaincodeProposalPayloadSchema, ProposalSchema, type SignedProposal as PbSignedProposal } from './gen/peer/proposal_pb';
+import { ShimError } from './errors';
+
+/**
+ * An unsigned 64-bit number as fabric-shim returns it (a `long` Long): `low`/`high` 32-bit
+ * halves, `toNumber()`, `toString()`, plus `toBigInt()` for exact arithmetic.
+ */
+export interface Long64 {
+  readonly low: number;
+  readonly high: number;
+  readonly unsigned: boolean;
+  toNumber(): number;
+  toInt(): number;
+  toBigInt(): bigint;
+  toString(radix?: number): string;
+  valueOf(): number;
+}
+
+/** Builds a {@link Long64} from an unsigned 64-bit value. */
+export function toLong64(value: bigint): Long64 {
+  const v = BigInt.asUintN(64, value);
+  const low = Number(v & 0xffffffffn) | 0;
+  const high = Number(v >> 32n) | 0;
+  return {
+    low,
+    high,
+    unsigned: true,
+    toNumber: () => Number(v),
+    toInt: () => low,
+    toBigInt: () => v,
+    toString: (radix = 10) => v.toString(radix),
+    valueOf: () => Number(v),
+  };
+}
+
+/** A protobuf Timestamp as fabric-shim's `getTxTimestamp()` returns it. */
+export interface Timestamp {
+  seconds: Long64;
+  nanos: number;
+}
+
+/** The submitter's identity: MSP id and the serialized certificate (PEM bytes for X.509). */
+export interface SerializedIdentity {
+  mspid: string;
+  idBytes: Uint8Array;
+}
+
+/** The decoded ChannelHeader (fabric-shim-api's `ChaincodeProposal.ChannelHeader`). */
+export interface ChannelHeader {
+  type: number;
+  version: number;
+  timestamp: Timestamp;
+  channelId: string;
+  txId: string;
+  epoch: number;
+  extension: Uint8Array;
+  tlsCertHash: Uint8Array;
+}
+
+/** The decoded SignatureHeader: creator identity and the anti-replay nonce. */
+export interface SignatureHeader {
+  creator: SerializedIdentity;
+  nonce: Uint8Array;
+}
+
+/** The decoded ChaincodeProposalPayload: the encoded invocation spec and the transient map. */
+export interface ChaincodeProposalPayload {
+  input: Uint8Array;
+  transientMap: Map<string, Buffer>;
+}
+
+/** What `getSignedProposal()` returns (fabric-shim-api's `ChaincodeProposal.SignedProposal`). */
+export interface DecodedSignedProposal {
+  signature: Uint8Array;
+  proposal: {
+    header: { channelHeader: ChannelHeader; signatureHeader: SignatureHeader };
+    payload: ChaincodeProposalPayload;
+  };
+}
+
+/**
+ * Fabric's proposal binding: hex SHA-256 of nonce || creator bytes || epoch as 8 bytes
+ * little-endian (core/common/ccprovider ComputeProposalBinding; fabric-shim's
+ * computeProposalBinding).
+ */
+export function computeProposalBinding(nonce: Uint8Array, creator: Uint8Array, epoch: bigint): string {
+  const epochBytes = Buffer.alloc(8);
+  epochBytes.writeBigUInt64LE(BigInt.asUintN(64, epoch));
+  return createHash('sha256').update(nonce).update(creator).update(epochBytes).digest('hex');
+}
+
+function toTimestamp(ts: PbTimestamp | undefined): Timestamp {
+  return { seconds: toLong64(ts?.seconds ?? 0n), nanos: ts?.nanos ?? 0 };
+}
+
+interface Decoded {
+  signed: DecodedSignedProposal;
+  creatorBytes: Uint8Array;
+  binding: string;
+  timestamp: Timestamp;
+}
+
+/** Runs one decoding step; a failure becomes ShimError('PROTOCOL') with fabric-shim's text. */
+function step<T>(what: (cause: unknown) => string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (cause) {
+    throw new ShimError('PROTOCOL', what(cause), { cause });
+  }
+}
+
+function decode(sp: PbSignedProposal): Decoded {
+  const proposal = step((e) => `Failed extracting proposal from signedProposal. [${String(e)}]`, () => fromBinary(ProposalSchema, sp.proposalBytes));
+  if (proposal.header.length === 0) throw new ShimError('PROTOCOL', 'Proposal header is empty');
+  if (proposal.payload.length === 0) throw new ShimError('PROTOCOL', 'Proposal payload is empty');
+  const header = step((e) => `Could not extract the header from the proposal: ${String(e)}`, () => fromBinary(HeaderSchema, proposal.header));
+  const sigHeader = step((e) => `Decoding SignatureHeader failed: ${String(e)}`, () => fromBinary(SignatureHeaderSchema, header.signatureHeader));
+  const creator = step((e) => `Decoding SerializedIdentity failed: ${String(e)}`, () => fromBinary(SerializedIdentitySchema, sigHeader.creator));
+  const chdr = step((e) => `Decoding ChannelHeader failed: ${String(e)}`, () => fromBinary(ChannelHeaderSchema, header.channelHeader));
+  const ccpp = step((e) => `Decoding ChaincodeProposalPayload failed: ${String(e)}`, () => fromBinary(ChaincodeProposalPayloadSchema, proposal.payload));
+
+  const transientMap = new Map<string, Buffer>();
+  for (const [k, v] of Object.entries(ccpp.TransientMap)) transientMap.set(k, Buffer.from(v));
+  const timestamp = toTimestamp(chdr.timestamp);
+  const identity: SerializedIdentity = { mspid: creator.mspid, idBytes: creator.idBytes };
+  return {
+    signed: {
+      signature: sp.signature,
+      proposal: {
+        header: {
+          channelHeader: {
+            type: chdr.type,
+            version: chdr.version,
+            timestamp,
+            channelId: chdr.channelId,
+            txId: chdr.txId,
+            epoch: Number(chdr.epoch),
+            extension: chdr.extension,
+            tlsCertHash: chdr.tlsCertHash,
+          },
+          signatureHeader: { creator: identity, nonce: sigHeader.nonce },
+        },
+        payload: { input: ccpp.input, transientMap },
+      },
+    },
+    creatorBytes: sigHeader.creator,
+    binding: computeProposalBinding(sigHeader.nonce, sigHeader.creator, chdr.epoch),
+    timestamp,
+  };
+}
+
+/** Lazy view of one transaction's SignedProposal. */
+export class ProposalView {
+  private decoded: Decoded | undefined;
+  private failure: unknown;
+
+  /** @param signedProposal the `proposal` field of the INIT/TRANSACTION message, if any. */
+  constructor(private readonly signedProposal: PbSignedProposal | undefined) {}
+
+  /** True when the message carried a SignedProposal. */
+  get present(): boolean {
+    return this.signedProposal !== undefined;
+  }
+
+  private get(): Decoded {
+    if (this.decoded) return this.decoded;
+    if (this.failure !== undefined) throw this.failure;
+    if (!this.signedProposal) throw new ShimError('PROTOCOL', 'The transaction carries no signed proposal');
+    try {
+      this.decoded = decode(this.signedProposal);
+      return this.decoded;
+    } catch (err) {
+      this.failure = err;
+      throw err;
+    }
+  }
+
+  /** The decoded proposal. */
+  signed(): DecodedSignedProposal { return this.get().signed; }
+  /** The submitter's MSP id and certificate bytes. */
+  creator(): SerializedIdentity { return this.get().signed.proposal.header.signatureHeader.creator; }
+  /** The serialized SerializedIdentity exactly as signed (input of the binding). */
+  creatorBytes(): Uint8Array { return this.get().creatorBytes; }
+  /** The transient map; empty when the message carried no proposal (as for a peer-internal call). */
+  transient(): Map<string, Buffer> {
+    return this.signedProposal ? this.get().signed.proposal.payload.transientMap : new Map();
+  }
+  /** Hex proposal binding. */
+  binding(): string { return this.get().binding; }
+  /** The client's timestamp from the ChannelHeader. */
+  timestamp(): Timestamp { return this.get().timestamp; }
+}
