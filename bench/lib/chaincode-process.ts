@@ -1,0 +1,104 @@
+/**
+ * Spawns one benchmark chaincode process with plain `node`, configured the way a peer
+ * configures a chaincode (CORE_* env and fabric-shim's flags), and times spawn -> READY.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './build';
+import type { BenchChaincode, BenchPeer } from './peer';
+
+/** A running chaincode process registered with the bench peer. */
+export interface ChaincodeProcess {
+  readonly pid: number;
+  readonly chaincode: BenchChaincode;
+  /** Milliseconds from spawn to the peer's READY. */
+  readonly startupMs: number;
+  /** Stops the process (SIGTERM, then SIGKILL after 2 s) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** How to start one chaincode process. */
+export interface LaunchOptions {
+  /** Bundled chaincode file (bench/.build/<kind>.js). */
+  file: string;
+  /** Chaincode name the process registers with; unique per launch. */
+  name: string;
+  /** CORE_CHAINCODE_LOGGING_LEVEL for the process. */
+  logLevel: string;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+
+function tail(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').slice(-2000);
+  } catch {
+    return '';
+  }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/**
+ * Spawns the chaincode and resolves once the peer has sent READY. The process's stdout and
+ * stderr go to a temp file (not a pipe: reading a pipe would cost the bench process, which is
+ * also the peer, CPU in the logging row); its tail is shown if the process fails.
+ */
+export async function launchChaincode(peer: BenchPeer, opts: LaunchOptions): Promise<ChaincodeProcess> {
+  const logPath = join(tmpdir(), `fabric-shim-ts-bench-${opts.name}.log`);
+  const logFd = openSync(logPath, 'w');
+  const registered = peer.waitForChaincode(opts.name);
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [opts.file, '--peer.address', peer.address, '--chaincode-id-name', opts.name],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', logFd, logFd],
+      env: {
+        ...process.env,
+        CORE_PEER_ADDRESS: peer.address,
+        CORE_CHAINCODE_ID_NAME: opts.name,
+        CORE_PEER_TLS_ENABLED: 'false',
+        CORE_CHAINCODE_LOGGING_LEVEL: opts.logLevel,
+        CORE_CHAINCODE_LOGGING_SHIM: opts.logLevel,
+      },
+    },
+  );
+  closeSync(logFd);
+  const pid = child.pid;
+  const exit = exited(child);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exit;
+      clearTimeout(timer);
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    if (pid === undefined) throw new Error('spawn failed');
+    const failed = exit.then(() => {
+      throw new Error(`exited before READY (code ${String(child.exitCode)})`);
+    });
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no READY within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    });
+    const chaincode = await Promise.race([registered, failed, timedOut]);
+    const startupMs = performance.now() - started;
+    return { pid, chaincode, startupMs, stop };
+  } catch (err) {
+    await stop();
+    throw new Error(`chaincode ${opts.name}: ${(err as Error).message}\n--- output tail ---\n${tail(logPath)}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}

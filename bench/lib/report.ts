@@ -1,0 +1,161 @@
+/**
+ * The benchmark's result document (written as JSON) and its text rendering: one table of
+ * absolute figures per cell and shim, one table of ratios ours/fabric-shim and ours/baseline.
+ */
+import type { ShimKind } from './build';
+import type { CellResult } from './load';
+import type { RequireTiming } from './require-time';
+import type { BenchOptions } from './options';
+import type { FootprintResult } from './footprint';
+import { median } from './stats';
+
+/** Everything measured for one shim. */
+export interface ShimResults {
+  cells: CellResult[];
+  /** The logging cell, run in a second process at CORE_CHAINCODE_LOGGING_LEVEL=info. */
+  logging?: CellResult;
+  /** Label of the quiet cell the logging row compares with. */
+  loggingBaseLabel?: string;
+  startupMs: number[];
+  require: RequireTiming[];
+  /** Transactions the main process ran in total (warm-up included) and its RSS after each cell. */
+  totalTransactions: number;
+  rssAfterCellKiB: number[];
+}
+
+/** The JSON written to bench/results/<timestamp>.json. */
+export interface BenchReport {
+  date: string;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; kernel: string };
+  options: BenchOptions;
+  shims: Partial<Record<ShimKind, ShimResults>>;
+  footprint?: FootprintResult | { skipped: string };
+}
+
+function fmt(value: number, digits = 0): string {
+  if (!Number.isFinite(value)) return '-';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return '-';
+  return `${(a / b).toFixed(2)}x`;
+}
+
+/** Left-aligns the first column, right-aligns the others. */
+export function renderTable(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  ').trimEnd(), ...rows.map(line)].join('\n');
+}
+
+function cellsOf(results: ShimResults | undefined): Map<string, CellResult> {
+  const map = new Map<string, CellResult>();
+  for (const c of results?.cells ?? []) map.set(c.label, c);
+  if (results?.logging) map.set(results.logging.label, results.logging);
+  return map;
+}
+
+/** The printed report: absolute figures, ratios, start-up/require, footprint. */
+export function renderReport(report: BenchReport): string {
+  const kinds = Object.keys(report.shims) as ShimKind[];
+  const byKind = new Map(kinds.map((k) => [k, cellsOf(report.shims[k])]));
+  const labels = [...new Set(kinds.flatMap((k) => [...byKind.get(k)!.keys()]))];
+  const out: string[] = [];
+
+  const abs: string[][] = [];
+  let shown = '';
+  for (const label of labels) {
+    for (const kind of kinds) {
+      const c = byKind.get(kind)!.get(label);
+      if (!c) continue;
+      abs.push([
+        label === shown ? '' : (shown = label),
+        kind,
+        fmt(c.txPerSec),
+        fmt(c.p50Ms, 2),
+        fmt(c.p99Ms, 2),
+        fmt(c.cpuMicrosPerTx),
+        fmt(c.peakRssKiB / 1024, 1),
+        c.errors > 0 ? `${c.errors} errors: ${c.firstError ?? ''}`.slice(0, 60) : '',
+      ]);
+    }
+  }
+  out.push(renderTable(['cell', 'shim', 'tx/s', 'p50 ms', 'p99 ms', 'CPU us/tx', 'peak RSS MiB', ''], abs));
+
+  const ours = byKind.get('ours');
+  const fs = byKind.get('fabric-shim');
+  const base = byKind.get('baseline');
+  if (ours && (fs || base)) {
+    const rows = labels.map((label) => {
+      const o = ours.get(label);
+      const f = fs?.get(label);
+      const b = base?.get(label);
+      return [
+        label,
+        ratio(o?.txPerSec, f?.txPerSec),
+        ratio(o?.txPerSec, b?.txPerSec),
+        ratio(o?.cpuMicrosPerTx, f?.cpuMicrosPerTx),
+        ratio(o?.cpuMicrosPerTx, b?.cpuMicrosPerTx),
+        ratio(o?.p50Ms, f?.p50Ms),
+        ratio(o?.peakRssKiB, f?.peakRssKiB),
+      ];
+    });
+    out.push('', 'ratios (o = ours, f = fabric-shim, b = baseline)');
+    out.push(renderTable(['cell', 'tx/s o/f', 'tx/s o/b', 'CPU o/f', 'CPU o/b', 'p50 o/f', 'RSS o/f'], rows));
+  }
+
+  const extra: string[][] = [];
+  const get = (k: ShimKind): ShimResults | undefined => report.shims[k];
+  const startup = (k: ShimKind): number => median(get(k)?.startupMs ?? []);
+  const req = (k: ShimKind): number => median(get(k)?.require.map((r) => r.ms) ?? []);
+  for (const kind of kinds) {
+    const r = get(kind)!;
+    const quiet = r.loggingBaseLabel ? byKind.get(kind)!.get(r.loggingBaseLabel) : undefined;
+    const loss = quiet && r.logging ? `${fmt((1 - r.logging.txPerSec / quiet.txPerSec) * 100, 1)} %` : '-';
+    const rss = r.rssAfterCellKiB;
+    extra.push([
+      kind,
+      fmt(startup(kind), 1),
+      fmt(req(kind), 1),
+      fmt(median(r.require.map((x) => x.modules))),
+      loss,
+      rss.length > 0 ? `${fmt(rss[0]! / 1024, 1)} -> ${fmt(rss[rss.length - 1]! / 1024, 1)}` : '-',
+      fmt(r.totalTransactions),
+    ]);
+  }
+  if (kinds.includes('ours')) {
+    extra.push([
+      'ours/fabric-shim',
+      ratio(startup('ours'), startup('fabric-shim')),
+      ratio(req('ours'), req('fabric-shim')),
+      '',
+      '',
+      '',
+      '',
+    ]);
+  }
+  out.push('', 'start-up, require, logging, memory over the run');
+  out.push(
+    renderTable(
+      ['shim', 'start->READY ms', 'require ms', 'modules', 'info-log tx/s loss', 'RSS MiB first->last cell', 'total tx'],
+      extra,
+    ),
+  );
+
+  const fp = report.footprint;
+  if (fp && 'skipped' in fp) out.push('', `installed footprint: skipped (${fp.skipped})`);
+  else if (fp) {
+    out.push('', 'installed footprint (npm install in an empty folder)');
+    out.push(
+      renderTable(
+        ['install', 'node_modules MiB', 'packages'],
+        fp.installs.map((i) => [i.label, fmt(i.kib / 1024, 1), fmt(i.packages)]),
+      ),
+    );
+    const [a, b] = fp.installs;
+    if (a && b) out.push(`ratio: size ${ratio(a.kib, b.kib)}, packages ${ratio(a.packages, b.packages)}`);
+  }
+  return out.join('\n');
+}

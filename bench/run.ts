@@ -1,0 +1,143 @@
+/**
+ * `npm run bench`: starts a peer in this process and, one after another, one chaincode
+ * process per shim (ours from dist/, the official fabric-shim, a raw grpc-js baseline),
+ * drives the benchmark cells against each, prints the tables and writes
+ * bench/results/<timestamp>.json. See bench/README.md for what each figure means.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, release } from 'node:os';
+import { join } from 'node:path';
+import { buildChaincodes, ensureDist, ROOT, type ShimKind } from './lib/build';
+import { launchChaincode } from './lib/chaincode-process';
+import { measureFootprint } from './lib/footprint';
+import { runCell, type CellSpec, type LoadTiming } from './lib/load';
+import { parseOptions, USAGE, type BenchOptions } from './lib/options';
+import { startPeer, type BenchPeer } from './lib/peer';
+import { renderReport, type BenchReport, type ShimResults } from './lib/report';
+import { requireTime } from './lib/require-time';
+
+/** The grid: n x (getState + putState) with 1 or 64 transactions in flight, then write-heavy. */
+const CELLS: CellSpec[] = [
+  ...[0, 1, 10, 100].flatMap((n) =>
+    [1, 64].map((inFlight): CellSpec => ({ label: `kv n=${n} x${inFlight}`, fcn: 'benchKV', n, inFlight })),
+  ),
+  { label: 'batch 1000 puts x1', fcn: 'benchBatch', n: 1000, inFlight: 1 },
+];
+/** The logging row repeats this cell in a process logging at info. */
+const LOGGING_CELL: CellSpec = { label: 'kv n=1 x64 @info', fcn: 'benchKV', n: 1, inFlight: 64 };
+const LOGGING_BASE = 'kv n=1 x64';
+/** Level for every other cell: quiet, so the grid measures the shim and not the logger. */
+const QUIET_LEVEL = 'warning';
+
+/** What each shim's process loads, for the require figure. */
+const REQUIRES: Record<ShimKind, string[]> = {
+  ours: [join(ROOT, 'dist', 'index.js')],
+  'fabric-shim': ['fabric-shim'],
+  baseline: ['@grpc/grpc-js', '@bufbuild/protobuf'],
+};
+
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+async function measureShim(
+  peer: BenchPeer,
+  kind: ShimKind,
+  file: string,
+  timing: LoadTiming,
+  results: ShimResults,
+): Promise<void> {
+  const main = await launchChaincode(peer, { file, name: `bench-${kind}`, logLevel: QUIET_LEVEL });
+  try {
+    for (const cell of CELLS) {
+      const r = await runCell(main.chaincode, main.pid, cell, timing, `${kind}-`);
+      results.cells.push(r);
+      // Warm-up and tail transactions count too: the process ran them all.
+      results.totalTransactions += Math.round(r.txPerSec * (timing.warmupMs + timing.durationMs) / 1000);
+      results.rssAfterCellKiB.push(r.rssKiB);
+      log(`  ${kind.padEnd(11)} ${cell.label.padEnd(20)} ${r.txPerSec.toFixed(0).padStart(7)} tx/s  ${r.cpuMicrosPerTx.toFixed(0).padStart(6)} us/tx${r.errors ? `  ${r.errors} ERRORS: ${r.firstError}` : ''}`);
+    }
+  } finally {
+    await main.stop();
+  }
+  const noisy = await launchChaincode(peer, { file, name: `bench-${kind}-info`, logLevel: 'info' });
+  try {
+    results.logging = await runCell(noisy.chaincode, noisy.pid, LOGGING_CELL, timing, `${kind}-info-`);
+    results.loggingBaseLabel = LOGGING_BASE;
+    log(`  ${kind.padEnd(11)} ${LOGGING_CELL.label.padEnd(20)} ${results.logging.txPerSec.toFixed(0).padStart(7)} tx/s`);
+  } finally {
+    await noisy.stop();
+  }
+}
+
+async function main(opts: BenchOptions): Promise<void> {
+  const started = Date.now();
+  if (opts.shims.includes('ours')) ensureDist(log);
+  const files = await buildChaincodes();
+  const timing: LoadTiming = { warmupMs: opts.warmup * 1000, durationMs: opts.duration * 1000 };
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: process.platform,
+      kernel: release(),
+    },
+    options: opts,
+    shims: {},
+  };
+  for (const kind of opts.shims) {
+    report.shims[kind] = { cells: [], startupMs: [], require: [], totalTransactions: 0, rssAfterCellKiB: [] };
+  }
+
+  // Fresh processes, shims interleaved so drift in machine load hits them alike.
+  log(`require time and start-up (${opts.runs} fresh processes each)`);
+  const peer = await startPeer(opts.peer);
+  try {
+    for (let run = 0; run < opts.runs; run++) {
+      for (const kind of opts.shims) {
+        report.shims[kind]!.require.push(requireTime(REQUIRES[kind]));
+        const proc = await launchChaincode(peer, { file: files[kind], name: `start-${kind}-${run}`, logLevel: QUIET_LEVEL });
+        report.shims[kind]!.startupMs.push(proc.startupMs);
+        await proc.stop();
+      }
+    }
+    for (const kind of opts.shims) {
+      log(`${kind}: ${CELLS.length + 1} cells x (${opts.warmup} s warm-up + ${opts.duration} s)`);
+      await measureShim(peer, kind, files[kind], timing, report.shims[kind]!);
+    }
+  } finally {
+    await peer.stop();
+  }
+
+  if (opts.footprint) report.footprint = measureFootprint(log);
+  else report.footprint = { skipped: '--no-footprint' };
+
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${report.date.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+
+  console.log(`\nfabric-shim-ts benchmark, ${report.machine.cpus} x ${report.machine.cpuModel}, node ${report.machine.node}, ` +
+    `peer: ${opts.peer}, ${opts.warmup} s warm-up + ${opts.duration} s per cell\n`);
+  console.log(renderReport(report));
+  console.log(`\nresults: ${file} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+}
+
+let options: BenchOptions;
+try {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  options = parseOptions(argv);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
+main(options).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  process.exitCode = 1;
+});
