@@ -1,0 +1,388 @@
+/**
+ * The chaincode side of the ChaincodeMessage protocol: created -> established -> ready, one
+ * switch for every inbound message type, transactions run concurrently, and each transaction's
+ * talk-back calls are queued and sent one at a time (fabric-shim behaviour: the peer handles one
+ * request per transaction at a time), answers routed back by channel + txid.
+ */
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { ChaincodeMessage_Type as Type, type ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
+import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema } from './gen/peer/chaincode_pb';
+import { ResponseSchema } from './gen/peer/proposal_response_pb';
+import type { ChaincodeEvent } from './gen/peer/chaincode_event_pb';
+import { ShimError } from './errors';
+import { shimLogger, type Logger } from './logger';
+import type { PeerCapabilities, TalkBack, TransactionScope } from './talk-back';
+import type { PeerStream } from './stream';
+import type { ChaincodeInterface } from './chaincode';
+import { createTransaction, type ChaincodeStub } from './stub';
+
+/** Options of a {@link ChaincodeHandler}. */
+export interface HandlerOptions {
+  /** Sent in REGISTER: `name:version` in dev mode, the package id as a service. */
+  chaincodeId: string;
+  /** CORE_PEER_LOCALMSPID, returned by `stub.getMspID()`. */
+  mspId?: string;
+  logger?: Logger;
+}
+
+/** What a 3.0 (or older) peer implies by sending no ChaincodeAdditionalParams: everything off. */
+const NO_CAPABILITIES: PeerCapabilities = Object.freeze({
+  useWriteBatch: false,
+  maxSizeWriteBatch: 0,
+  useGetMultipleKeys: false,
+  maxSizeGetMultipleKeys: 0,
+});
+
+const EMPTY = new Uint8Array(0);
+const utf8 = new TextEncoder();
+const textOf = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+
+/** A plain message literal: cheaper than `create()` on the hot path, and what toBinary accepts. */
+function message(type: Type, channelId: string, txid: string, payload: Uint8Array, chaincodeEvent?: ChaincodeEvent): ChaincodeMessage {
+  const msg: ChaincodeMessage = { $typeName: 'protos.ChaincodeMessage', type, payload, txid, channelId };
+  if (chaincodeEvent !== undefined) msg.chaincodeEvent = chaincodeEvent;
+  return msg;
+}
+
+/** The key of a transaction: channel and txid (a txid is only unique per channel). */
+const txKey = (channelId: string, txId: string): string => channelId + '\u0000' + txId;
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** One talk-back call waiting to be sent or answered. */
+interface PendingCall {
+  readonly type: Type;
+  readonly payload: Uint8Array;
+  readonly resolve: (payload: Uint8Array) => void;
+  readonly reject: (error: ShimError) => void;
+}
+
+/** The handler's side of a transaction, given to the stub as its {@link TalkBack}. */
+interface TxLink {
+  readonly capabilities: PeerCapabilities;
+  enqueue(tx: Transaction, call: PendingCall): void;
+  /** Undefined while the stream is usable. */
+  readonly streamError: ShimError | undefined;
+}
+
+class Transaction implements TalkBack {
+  /** Head = the call on the wire; the rest wait their turn. */
+  readonly queue: PendingCall[] = [];
+  closed = false;
+  constructor(
+    private readonly link: TxLink,
+    readonly channelId: string,
+    readonly txId: string,
+    readonly key: string,
+  ) {}
+  get capabilities(): PeerCapabilities {
+    return this.link.capabilities;
+  }
+  call(type: Type, payload: Uint8Array): Promise<Uint8Array> {
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const requestType = Type[type];
+      if (this.closed) {
+        reject(new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} has completed; ${requestType} not sent`, { txId: this.txId, channelId: this.channelId, requestType }));
+      } else if (this.link.streamError !== undefined) {
+        reject(new ShimError('STREAM_CLOSED', this.link.streamError.message, { txId: this.txId, channelId: this.channelId, requestType, cause: this.link.streamError }));
+      } else {
+        this.link.enqueue(this, { type, payload, resolve, reject });
+      }
+    });
+  }
+}
+
+type State = 'created' | 'established' | 'ready' | 'closed';
+
+/** Runs one chaincode over one stream to a peer. */
+export class ChaincodeHandler {
+  /** Resolves at READY; rejects if the stream ends first. */
+  readonly ready: Promise<void>;
+  private state: State = 'created';
+  private caps: PeerCapabilities = NO_CAPABILITIES;
+  private readonly txs = new Map<string, Transaction>();
+  private pendingCalls = 0;
+  private failure: ShimError | undefined;
+  private started = false;
+  private readonly log: Logger;
+  private readonly link: TxLink;
+  private settleReady!: (error?: ShimError) => void;
+  private settleRun: ((error?: ShimError) => void) | undefined;
+
+  constructor(
+    private readonly chaincode: ChaincodeInterface,
+    private readonly stream: PeerStream,
+    private readonly options: HandlerOptions,
+  ) {
+    this.log = options.logger ?? shimLogger('handler');
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.settleReady = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    // run() reports the same failure; this keeps an unobserved `ready` from being unhandled.
+    this.ready.catch(() => undefined);
+    const handler = this;
+    this.link = {
+      get capabilities() { return handler.caps; },
+      get streamError() { return handler.failure; },
+      enqueue: (tx, call) => this.enqueue(tx, call),
+    };
+  }
+
+  /** What the peer announced in REGISTERED/READY; all off for a peer that sends none (Fabric 3.0). */
+  get capabilities(): PeerCapabilities {
+    return this.caps;
+  }
+
+  /** Transactions running plus talk-back calls waiting right now (0 when idle). */
+  get inFlight(): number {
+    return this.txs.size + this.pendingCalls;
+  }
+
+  /**
+   * Sends REGISTER and serves the peer. Resolves when the peer ends the stream cleanly after
+   * READY (or after {@link close}); rejects with ShimError('STREAM_CLOSED') when the stream
+   * fails or ends before READY, ShimError('PEER_ERROR') when the peer refuses registration.
+   */
+  run(): Promise<void> {
+    if (this.started) return Promise.reject(new Error('ChaincodeHandler.run() may only be called once'));
+    this.started = true;
+    const done = new Promise<void>((resolve, reject) => {
+      this.settleRun = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    this.stream.listen({ onMessage: (msg) => this.onMessage(msg), onEnd: (error) => this.onEnd(error) });
+    const id = toBinary(ChaincodeIDSchema, { $typeName: 'protos.ChaincodeID', name: this.options.chaincodeId, path: '', version: '' });
+    this.log.info('registering with peer', { peer: this.stream.remote, chaincode: this.options.chaincodeId });
+    this.trySend(message(Type.REGISTER, '', '', id));
+    return done;
+  }
+
+  /** Ends the stream; waiting talk-back calls reject STREAM_CLOSED and run() resolves. */
+  close(): void {
+    if (this.state === 'closed') return;
+    this.shutDown(new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: handler closed`), undefined);
+    this.stream.end();
+  }
+
+  /** Every inbound message type is handled here. */
+  private onMessage(msg: ChaincodeMessage): void {
+    if (this.log.enabled('debug')) this.log.debug('received', { type: Type[msg.type] ?? msg.type, channel: msg.channelId, txid: msg.txid, state: this.state });
+    switch (msg.type) {
+      case Type.KEEPALIVE:
+        // Answered in every state, as the Go shim does: echo it back.
+        this.trySend(msg);
+        return;
+      case Type.REGISTERED:
+        if (this.state !== 'created') return this.refuse(msg);
+        this.readCapabilities(msg.payload);
+        this.state = 'established';
+        return;
+      case Type.READY:
+        if (this.state !== 'established') return this.refuse(msg);
+        this.readCapabilities(msg.payload);
+        this.state = 'ready';
+        this.log.info('ready', { peer: this.stream.remote, chaincode: this.options.chaincodeId });
+        this.settleReady();
+        return;
+      case Type.INIT:
+      case Type.TRANSACTION:
+        if (this.state !== 'ready') return this.refuse(msg);
+        this.startTransaction(msg);
+        return;
+      case Type.RESPONSE:
+        this.answer(msg, true);
+        return;
+      case Type.ERROR:
+        if (this.state === 'created' || this.state === 'established') {
+          // Before READY nothing of ours is waiting: this is the peer refusing the registration.
+          const error = new ShimError('PEER_ERROR', `peer ${this.stream.remote} refused chaincode ${this.options.chaincodeId}: ${textOf(msg.payload)}`);
+          this.shutDown(error, error);
+          this.stream.end();
+          return;
+        }
+        this.answer(msg, false);
+        return;
+      default:
+        this.refuse(msg);
+    }
+  }
+
+  /** A message this state cannot take: log it and, when it names a transaction, answer ERROR for it. */
+  private refuse(msg: ChaincodeMessage): void {
+    const type = Type[msg.type] ?? String(msg.type);
+    this.log.warn('unexpected message from peer', { type, state: this.state, channel: msg.channelId, txid: msg.txid });
+    if (msg.txid === '') return;
+    const text = `[${msg.channelId}-${msg.txid}] chaincode handler cannot handle message (${type}) with payload size (${msg.payload.length}) while in state: ${this.state}`;
+    this.trySend(message(Type.ERROR, msg.channelId, msg.txid, utf8.encode(text)));
+  }
+
+  private readCapabilities(payload: Uint8Array): void {
+    // A 3.0 peer sends nothing: keep what we have (all off unless REGISTERED carried some).
+    if (payload.length === 0) return;
+    try {
+      const p = fromBinary(ChaincodeAdditionalParamsSchema, payload);
+      this.caps = Object.freeze({
+        useWriteBatch: p.useWriteBatch,
+        maxSizeWriteBatch: p.maxSizeWriteBatch,
+        useGetMultipleKeys: p.useGetMultipleKeys,
+        maxSizeGetMultipleKeys: p.maxSizeGetMultipleKeys,
+      });
+      this.log.debug('peer capabilities', { ...this.caps });
+    } catch (cause) {
+      // Unknown extras must not stop the chaincode: the plain protocol works with every peer.
+      this.log.warn('ignoring undecodable ChaincodeAdditionalParams; using the plain protocol', { error: errorText(cause) });
+    }
+  }
+
+  private startTransaction(msg: ChaincodeMessage): void {
+    const key = txKey(msg.channelId, msg.txid);
+    if (this.txs.has(key)) {
+      this.log.warn('refusing a second message for a transaction in flight', { channel: msg.channelId, txid: msg.txid });
+      this.sendError(msg.channelId, msg.txid, `transaction ${msg.txid} on channel ${msg.channelId} is already being executed`);
+      return;
+    }
+    const tx = new Transaction(this.link, msg.channelId, msg.txid, key);
+    let scope: TransactionScope<ChaincodeStub>;
+    try {
+      scope = createTransaction(tx, msg, { mspId: this.options.mspId ?? '', logger: this.log });
+    } catch (err) {
+      this.log.error('cannot build a stub for the transaction', { channel: msg.channelId, txid: msg.txid, error: errorText(err) });
+      this.sendError(msg.channelId, msg.txid, errorText(err));
+      return;
+    }
+    this.txs.set(key, tx);
+    void this.execute(tx, scope, msg.type === Type.INIT);
+  }
+
+  /** Runs Init/Invoke and answers COMPLETED, or ERROR at once when it throws (the peer would otherwise wait out its 30 s timeout). */
+  private async execute(tx: Transaction, scope: TransactionScope<ChaincodeStub>, init: boolean): Promise<void> {
+    const method = init ? 'Init' : 'Invoke';
+    let reply: ChaincodeMessage;
+    try {
+      const result: unknown = init ? await this.chaincode.Init(scope.stub) : await this.chaincode.Invoke(scope.stub);
+      const response = encodeResponse(result, method);
+      await scope.finish();
+      // Status >= 400 is still COMPLETED: the peer decides what an error response means.
+      reply = message(Type.COMPLETED, tx.channelId, tx.txId, response, scope.event());
+    } catch (err) {
+      this.log.error(`${method}() failed`, { channel: tx.channelId, txid: tx.txId, error: errorText(err) });
+      reply = message(Type.ERROR, tx.channelId, tx.txId, utf8.encode(errorText(err)));
+    }
+    scope.close();
+    this.retire(tx);
+    this.trySend(reply);
+  }
+
+  /** Forgets a finished transaction; calls it left behind reject TRANSACTION_CLOSED. */
+  private retire(tx: Transaction): void {
+    tx.closed = true;
+    this.txs.delete(tx.key);
+    if (tx.queue.length === 0) return;
+    this.pendingCalls -= tx.queue.length;
+    for (const call of tx.queue.splice(0)) {
+      const requestType = Type[call.type];
+      call.reject(new ShimError('TRANSACTION_CLOSED', `transaction ${tx.txId} completed before the peer answered ${requestType}`, { txId: tx.txId, channelId: tx.channelId, requestType }));
+    }
+  }
+
+  private enqueue(tx: Transaction, call: PendingCall): void {
+    this.pendingCalls++;
+    if (tx.queue.push(call) === 1) this.pump(tx);
+  }
+
+  /** Sends the head of the queue; a call that cannot be sent rejects and the next one goes. */
+  private pump(tx: Transaction): void {
+    while (tx.queue.length > 0) {
+      const head = tx.queue[0] as PendingCall;
+      try {
+        this.stream.send(message(head.type, tx.channelId, tx.txId, head.payload));
+        return;
+      } catch (err) {
+        tx.queue.shift();
+        this.pendingCalls--;
+        const requestType = Type[head.type];
+        const code = err instanceof ShimError ? err.code : 'PROTOCOL';
+        head.reject(new ShimError(code, `cannot send ${requestType}: ${errorText(err)}`, { txId: tx.txId, channelId: tx.channelId, requestType, cause: err }));
+      }
+    }
+  }
+
+  /** RESPONSE/ERROR: settles the call at the head of that transaction's queue. */
+  private answer(msg: ChaincodeMessage, ok: boolean): void {
+    const tx = this.txs.get(txKey(msg.channelId, msg.txid));
+    const head = tx?.queue.shift();
+    if (tx === undefined || head === undefined) {
+      this.log.warn(`dropping ${ok ? 'RESPONSE' : 'ERROR'} for nothing waiting`, { channel: msg.channelId, txid: msg.txid });
+      return;
+    }
+    this.pendingCalls--;
+    if (ok) {
+      head.resolve(msg.payload);
+    } else {
+      head.reject(new ShimError('PEER_ERROR', textOf(msg.payload), { txId: tx.txId, channelId: tx.channelId, requestType: Type[head.type] }));
+    }
+    if (tx.queue.length > 0) this.pump(tx);
+  }
+
+  private sendError(channelId: string, txId: string, text: string): void {
+    this.trySend(message(Type.ERROR, channelId, txId, utf8.encode(text)));
+  }
+
+  /** Sends a message that answers the peer; when the stream is gone there is nobody to tell but the log. */
+  private trySend(msg: ChaincodeMessage): void {
+    try {
+      this.stream.send(msg);
+    } catch (err) {
+      this.log.error(`cannot send ${Type[msg.type]} to the peer`, { channel: msg.channelId, txid: msg.txid, error: errorText(err) });
+    }
+  }
+
+  private onEnd(error?: ShimError): void {
+    if (this.state === 'closed') return;
+    let result: ShimError | undefined;
+    if (error !== undefined) {
+      result = new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: ${error.message}`, error.grpcCode === undefined ? { cause: error } : { cause: error, grpcCode: error.grpcCode });
+    } else if (this.state !== 'ready') {
+      result = new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: peer ${this.stream.remote} ended the stream before READY (state ${this.state})`);
+    }
+    const reason = result ?? new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: peer ${this.stream.remote} ended the stream`);
+    if (result !== undefined) this.log.error('stream to peer ended', { error: result.message });
+    else this.log.info('peer ended the stream', { peer: this.stream.remote });
+    this.shutDown(reason, result);
+  }
+
+  /** Moves to closed: every waiting call rejects with `reason`; run() settles with `runError`. */
+  private shutDown(reason: ShimError, runError: ShimError | undefined): void {
+    this.state = 'closed';
+    this.failure = reason;
+    for (const tx of this.txs.values()) {
+      for (const call of tx.queue.splice(0)) {
+        const requestType = Type[call.type];
+        call.reject(new ShimError('STREAM_CLOSED', reason.message, { txId: tx.txId, channelId: tx.channelId, requestType, cause: reason }));
+      }
+    }
+    this.pendingCalls = 0;
+    this.settleReady(reason);
+    this.settleRun?.(runError);
+    this.settleRun = undefined;
+  }
+}
+
+/**
+ * Encodes the chaincode's result as protos.Response. Like fabric-shim, a result without a
+ * (non-zero) status is not a response; unlike it, we fail the transaction with ERROR at once.
+ */
+function encodeResponse(result: unknown, method: string): Uint8Array {
+  const r = result as { status?: unknown; message?: unknown; payload?: unknown } | null | undefined;
+  if (typeof r !== 'object' || r === null || typeof r.status !== 'number' || r.status === 0 || !Number.isInteger(r.status)) {
+    throw new ShimError('CHAINCODE', `${method}() did not return a response: return Shim.success(...) or Shim.error(...)`);
+  }
+  const message = r.message === undefined || r.message === null ? '' : r.message instanceof Error ? r.message.message : String(r.message);
+  let payload: Uint8Array;
+  if (r.payload === undefined || r.payload === null) payload = EMPTY;
+  else if (r.payload instanceof Uint8Array) payload = r.payload;
+  else if (typeof r.payload === 'string') payload = utf8.encode(r.payload);
+  else throw new ShimError('CHAINCODE', `${method}() returned a response whose payload is neither bytes nor a string`);
+  return toBinary(ResponseSchema, { $typeName: 'protos.Response', status: r.status, message, payload });
+}
