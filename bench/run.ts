@@ -46,8 +46,10 @@ async function measureShim(
   file: string,
   timing: LoadTiming,
   results: ShimResults,
+  profile: boolean,
 ): Promise<void> {
-  const main = await launchChaincode(peer, { file, name: `bench-${kind}`, logLevel: QUIET_LEVEL });
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles')}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+  const main = await launchChaincode(peer, { file, name: `bench-${kind}`, logLevel: QUIET_LEVEL, nodeArgs });
   try {
     for (const cell of CELLS) {
       const r = await runCell(main.chaincode, main.pid, cell, timing, `${kind}-`);
@@ -105,7 +107,7 @@ async function main(opts: BenchOptions): Promise<void> {
     }
     for (const kind of opts.shims) {
       log(`${kind}: ${CELLS.length + 1} cells x (${opts.warmup} s warm-up + ${opts.duration} s)`);
-      await measureShim(peer, kind, files[kind], timing, report.shims[kind]!);
+      await measureShim(peer, kind, files[kind], timing, report.shims[kind]!, opts.profile);
     }
   } finally {
     await peer.stop();

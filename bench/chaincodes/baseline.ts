@@ -22,8 +22,9 @@ import {
 } from '../../src/gen/peer/chaincode_shim_pb';
 import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema, ChaincodeInputSchema } from '../../src/gen/peer/chaincode_pb';
 import { ResponseSchema } from '../../src/gen/peer/proposal_response_pb';
-import { runBench, type BenchStub } from './bench-logic';
+import { exitOnSigterm, runBench, type BenchStub } from './bench-logic';
 
+exitOnSigterm();
 function setting(flag: string, env: string): string {
   const i = process.argv.indexOf(flag);
   const value = i >= 0 ? process.argv[i + 1] : process.env[env];

@@ -53,3 +53,11 @@ export async function runBench(stub: BenchStub): Promise<BenchOutcome> {
       return `unknown function ${fcn}`;
   }
 }
+
+/**
+ * Exits cleanly on SIGTERM (the bench's stop signal) so `node --cpu-prof` gets to write its
+ * profile: the default SIGTERM action kills the process before the profile is saved.
+ */
+export function exitOnSigterm(): void {
+  process.once('SIGTERM', () => process.exit(0));
+}

@@ -4,8 +4,9 @@
  * it). Bundled with bench-logic by run.ts; 'fabric-shim' itself stays external.
  */
 const shim = require('fabric-shim');
-const { runBench } = require('./bench-logic');
+const { exitOnSigterm, runBench } = require('./bench-logic');
 
+exitOnSigterm();
 shim.start({
   async Init() {
     return shim.success();

@@ -4,8 +4,9 @@
  * the package's self-reference, under plain `node`, exactly as a user's chaincode would.
  */
 import { Shim } from 'fabric-shim-ts';
-import { runBench } from './bench-logic';
+import { exitOnSigterm, runBench } from './bench-logic';
 
+exitOnSigterm();
 Shim.start({
   Init: () => Shim.success(),
   async Invoke(stub) {

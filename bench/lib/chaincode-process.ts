@@ -27,6 +27,8 @@ export interface LaunchOptions {
   name: string;
   /** CORE_CHAINCODE_LOGGING_LEVEL for the process. */
   logLevel: string;
+  /** Extra node flags, e.g. --cpu-prof. */
+  nodeArgs?: string[];
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -58,7 +60,7 @@ export async function launchChaincode(peer: BenchPeer, opts: LaunchOptions): Pro
   const started = performance.now();
   const child = spawn(
     process.execPath,
-    [opts.file, '--peer.address', peer.address, '--chaincode-id-name', opts.name],
+    [...(opts.nodeArgs ?? []), opts.file, '--peer.address', peer.address, '--chaincode-id-name', opts.name],
     {
       cwd: ROOT,
       stdio: ['ignore', logFd, logFd],

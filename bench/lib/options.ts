@@ -13,11 +13,13 @@ export interface BenchOptions {
   peer: PeerKind;
   shims: ShimKind[];
   footprint: boolean;
+  /** Write a V8 CPU profile of each main chaincode process to bench/results/profiles/. */
+  profile: boolean;
 }
 
 /** Usage text printed by --help. */
 export const USAGE = `npm run bench -- [--duration 5] [--warmup 1] [--runs 5] [--peer mock|minimal]
-                 [--shims ours,fabric-shim,baseline] [--no-footprint]`;
+                 [--shims ours,fabric-shim,baseline] [--no-footprint] [--profile]`;
 
 const ALL_SHIMS: ShimKind[] = ['ours', 'fabric-shim', 'baseline'];
 
@@ -29,7 +31,7 @@ function positive(name: string, text: string | undefined): number {
 
 /** Parses argv (without node and script). */
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const opts: BenchOptions = { duration: 5, warmup: 1, runs: 5, peer: 'mock', shims: [...ALL_SHIMS], footprint: true };
+  const opts: BenchOptions = { duration: 5, warmup: 1, runs: 5, peer: 'mock', shims: [...ALL_SHIMS], footprint: true, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = (): string | undefined => inline ?? argv[++i];
@@ -55,6 +57,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         opts.shims = list as ShimKind[];
         break;
       }
+      case '--profile':
+        opts.profile = true;
+        break;
       case '--no-footprint':
         opts.footprint = false;
         break;
