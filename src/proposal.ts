@@ -93,8 +93,9 @@ export interface DecodedSignedProposal {
 
 /**
  * Fabric's proposal binding: hex SHA-256 of nonce || creator bytes || epoch as 8 bytes
- * little-endian (core/common/ccprovider ComputeProposalBinding; fabric-shim's
- * computeProposalBinding).
+ * little-endian (Fabric's ComputeProposalBinding, as the Go shim computes it). fabric-shim
+ * 2.5 means the same but reads `.low/.high` of a plain number and so always hashes a zero
+ * epoch; clients send epoch 0, so both agree on real proposals.
  */
 export function computeProposalBinding(nonce: Uint8Array, creator: Uint8Array, epoch: bigint): string {
   const epochBytes = Buffer.alloc(8);
