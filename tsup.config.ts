@@ -13,4 +13,6 @@ export default defineConfig({
   clean: true,
   target: 'node18',
   splitting: true,
+  // ESM output gets __filename: lazy createRequire of optional heavy modules (client-identity.ts) needs it.
+  shims: true,
 });

@@ -29,15 +29,21 @@ let x509Module: X509Module | undefined;
 /**
  * Loads @peculiar/x509 synchronously on first call (ClientIdentity's constructor is
  * synchronous in fabric-shim, so a dynamic `import()` cannot be used).
- * `createRequire(__filename)` works in CommonJS and in the ESM build (tsup `shims`).
  * @internal
  */
 export function loadX509(): X509Module {
   if (x509Module === undefined) {
-    const load = createRequire(__filename);
-    // tsyringe (used by @peculiar/x509) refuses to load without the Reflect metadata polyfill.
-    load('reflect-metadata');
-    const mod = load('@peculiar/x509') as X509Module;
+    // __filename exists in CommonJS and in our ESM build (tsup `shims`); a foreign bundler may
+    // drop it, and resolving from the working directory is then the best remaining guess.
+    const load = createRequire(typeof __filename === 'string' ? __filename : `${process.cwd()}/index.js`);
+    let mod: X509Module;
+    try {
+      // tsyringe (used by @peculiar/x509) refuses to load without the Reflect metadata polyfill.
+      load('reflect-metadata');
+      mod = load('@peculiar/x509') as X509Module;
+    } catch (cause) {
+      throw new ShimError('CONFIG', `certificate parsing needs @peculiar/x509 and reflect-metadata: ${errorMessage(cause)}`, { cause });
+    }
     // Outside browsers @peculiar/x509 has no default crypto provider: give it Node's WebCrypto.
     mod.cryptoProvider.set(globalThis.crypto);
     x509Module = mod;

@@ -33,9 +33,9 @@ export interface IdentityRequest {
   /** Subject CN and `hf.EnrollmentID`; default `user1`. */
   commonName?: string;
   /** Attributes added to (or overriding) Fabric CA's hf.* defaults. */
-  attributes?: Record<string, string>;
+  attributes?: Readonly<Record<string, string>>;
   /** Subject OUs (Fabric node OUs: client, peer, admin, orderer); default `['client']`. */
-  organizationalUnits?: string[];
+  organizationalUnits?: readonly string[];
 }
 
 type CryptoKey = webcrypto.CryptoKey;
