@@ -1,0 +1,91 @@
+/**
+ * The transaction context handed to every transaction function and hook, as fabric-contract-api's
+ * `Context`: the stub, the client identity and per-contract logging. Subclass it (and override
+ * `Contract.createContext`) to add helpers.
+ */
+import { ClientIdentity, newLogger, type ChaincodeStub, type Logger } from '../index';
+
+/** The level names `ctx.logging.setLevel` accepts (Fabric's, any case). */
+export type ContractLogLevel = 'CRITICAL' | 'ERROR' | 'WARNING' | 'WARN' | 'NOTICE' | 'INFO' | 'DEBUG' | (string & {});
+
+/** `ctx.logging`: loggers named after the contract, as fabric-contract-api provides. */
+export interface ContractLogging {
+  /** The logger `contractName` (no argument) or `contractName:name`. */
+  getLogger(name?: string): Logger;
+  /** Sets the level of every contract logger, now and for those created later. */
+  setLevel(level: ContractLogLevel): void;
+}
+
+type LevelName = Logger['level'];
+
+function levelOf(name: string): LevelName | undefined {
+  switch (name.trim().toUpperCase()) {
+    case 'CRITICAL': case 'FATAL': return 'critical';
+    case 'ERROR': return 'error';
+    case 'WARNING': case 'WARN': return 'warn';
+    case 'NOTICE': return 'notice';
+    case 'INFO': return 'info';
+    case 'DEBUG': return 'debug';
+    default: return undefined;
+  }
+}
+
+// One logger per name, shared by all transactions, as fabric-contract-api caches its loggers.
+const contractLoggers = new Map<string, Logger>();
+let levelOverride: LevelName | undefined;
+
+function contractLogger(name: string): Logger {
+  let logger = contractLoggers.get(name);
+  if (!logger) {
+    logger = newLogger(name);
+    contractLoggers.set(name, logger);
+  }
+  if (levelOverride) logger.level = levelOverride;
+  return logger;
+}
+
+/** The `ctx.logging` object for the contract named `contractName`. */
+export function contractLogging(contractName: string): ContractLogging {
+  return {
+    getLogger: (name?: string) => contractLogger(name ? `${contractName}:${name}` : contractName),
+    setLevel: (level: ContractLogLevel) => {
+      const parsed = levelOf(level);
+      if (!parsed) throw new Error(`Unknown log level ${level}: use CRITICAL, ERROR, WARNING, NOTICE, INFO or DEBUG`);
+      levelOverride = parsed;
+      for (const logger of contractLoggers.values()) logger.level = parsed;
+    },
+  };
+}
+
+/**
+ * The per-transaction context. `stub` and `logging` are set before any hook runs; do not use them
+ * in a subclass constructor. `clientIdentity` is built on first use, so a transaction that never
+ * looks at its caller does not parse the creator certificate.
+ */
+export class Context {
+  /** The stub of this transaction: world state, arguments, events, transient data. */
+  stub!: ChaincodeStub;
+  /** Loggers named after the contract. */
+  logging!: ContractLogging;
+  #clientIdentity: ClientIdentity | undefined;
+
+  /** The identity that submitted this transaction (from the proposal's creator). */
+  get clientIdentity(): ClientIdentity {
+    this.#clientIdentity ??= new ClientIdentity(this.stub);
+    return this.#clientIdentity;
+  }
+  set clientIdentity(identity: ClientIdentity) {
+    this.#clientIdentity = identity;
+  }
+
+  /** Sets the stub (fabric-contract-api's setter; called by the dispatcher, not by contracts). */
+  setChaincodeStub(stub: ChaincodeStub): void {
+    this.stub = stub;
+    this.#clientIdentity = undefined;
+  }
+
+  /** Sets the client identity (fabric-contract-api's setter; normally created lazily instead). */
+  setClientIdentity(identity: ClientIdentity): void {
+    this.#clientIdentity = identity;
+  }
+}

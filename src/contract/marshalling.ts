@@ -1,0 +1,117 @@
+/**
+ * Arguments in and results out, driven by the metadata: each argument is decoded by the
+ * serializer and validated with ajv against its parameter schema before the transaction runs
+ * (fabric-shim's DataMarshall). Errors name the parameter and the transaction.
+ */
+import Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import type { ParameterMetadata, TransactionMetadata } from './metadata';
+import type { FullSchema, Serializer } from './serializer';
+import { COMPONENTS_REF, type JsonSchema, refName } from './type-schema';
+import { objectType } from './declarations';
+
+/** Options of {@link DataMarshall}. */
+export interface MarshallOptions {
+  /**
+   * Validate results against `@Returns` before encoding. Off by default: fabric-shim never checks
+   * results (it hands the serializer no schema), and contracts rely on that.
+   */
+  strictReturns?: boolean;
+}
+
+/** Rewrites `#/components/schemas/X` to `X`, the id each component is registered under. */
+function localRefs(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(localRefs);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    out[k] = k === '$ref' && typeof v === 'string' && v.startsWith(COMPONENTS_REF) ? refName(v) : localRefs(v);
+  }
+  return out;
+}
+
+function describeErrors(validate: ValidateFunction): string {
+  return (validate.errors ?? []).map((e) => `${e.instancePath ? e.instancePath + ' ' : ''}${e.message ?? e.keyword}`).join('; ');
+}
+
+/** Decodes and validates arguments, and encodes results, for the transactions of one chaincode. */
+export class DataMarshall {
+  private readonly ajv: Ajv;
+  private readonly validators = new Map<string, ValidateFunction>();
+  private readonly serializerComponents: Record<string, JsonSchema>;
+
+  /** `components` is the metadata's `components.schemas`. */
+  constructor(
+    private readonly serializer: Serializer,
+    components: Record<string, JsonSchema>,
+    private readonly options: MarshallOptions = {},
+  ) {
+    // fabric-shim's ajv settings (defaults filled in, no type coercion, all errors); strict off
+    // because component schemas may carry OpenAPI words such as `discriminator`.
+    this.ajv = new Ajv({ useDefaults: true, coerceTypes: false, allErrors: true, strict: false, validateFormats: false });
+    this.serializerComponents = {};
+    for (const [name, schema] of Object.entries(components)) {
+      const local = localRefs(schema) as JsonSchema;
+      local.$id ??= name;
+      this.ajv.addSchema(local);
+      // Serializers written for fabric-contract-api find the class of an @Object type in `cnstr`.
+      const cnstr = objectType(name)?.ctor;
+      this.serializerComponents[name] = cnstr ? { ...schema, cnstr } : schema;
+    }
+  }
+
+  private validator(key: string, schema: JsonSchema, what: string): ValidateFunction {
+    let validate = this.validators.get(key);
+    if (!validate) {
+      try {
+        validate = this.ajv.compile(localRefs(schema) as JsonSchema);
+      } catch (e) {
+        throw new Error(`${what} has an unusable type ${JSON.stringify(schema)}: ${(e as Error).message}`);
+      }
+      this.validators.set(key, validate);
+    }
+    return validate;
+  }
+
+  /**
+   * The values to call transaction `tx` of contract `contractName` with, from its raw arguments.
+   * Throws (and the transaction does not run) when the count is wrong or an argument does not fit.
+   */
+  handleParameters(contractName: string, tx: TransactionMetadata, args: Buffer[], loggerPrefix = ''): unknown[] {
+    const txName = `${contractName}:${tx.name}`;
+    const expected: ParameterMetadata[] | undefined = tx.parameters;
+    // No declared parameters (introspected JavaScript contracts): every argument as a string.
+    if (!expected) return args.map((a) => a.toString('utf8'));
+    if (expected.length !== args.length) {
+      throw new Error(`Expected ${expected.length} parameters, but ${args.length} have been supplied (transaction ${txName})`);
+    }
+    return expected.map((param, i) => {
+      const what = `Parameter '${param.name}' of transaction ${txName}`;
+      const schema = param.schema;
+      if (!schema || (schema.type === undefined && schema.$ref === undefined)) {
+        throw new Error(`${what}: incorrect type information ${JSON.stringify(schema)}`);
+      }
+      const full: FullSchema = { properties: { prop: schema }, components: { schemas: this.serializerComponents } };
+      let decoded;
+      try {
+        decoded = this.serializer.fromBuffer(args[i] as Buffer, full, loggerPrefix);
+      } catch (e) {
+        throw new Error(`${what} is invalid: ${(e as Error).message}`);
+      }
+      const validate = this.validator(`${txName}#${i}`, schema, what);
+      const data = decoded.validateData ?? decoded.value;
+      if (!validate(data)) throw new Error(`${what} is invalid: ${describeErrors(validate)}`);
+      return decoded.value;
+    });
+  }
+
+  /** The payload for `result` of transaction `tx` (empty when the serializer returns nothing). */
+  toWireBuffer(contractName: string, tx: TransactionMetadata, result: unknown, loggerPrefix = ''): Uint8Array | undefined {
+    if (!this.options.strictReturns || !tx.returns) return this.serializer.toBuffer(result, {}, loggerPrefix);
+    const what = `The result of transaction ${contractName}:${tx.name}`;
+    const validate = this.validator(`${contractName}:${tx.name}#returns`, tx.returns, what);
+    const json = result === undefined ? undefined : (JSON.parse(JSON.stringify(result) ?? 'null') as unknown);
+    if (!validate(json)) throw new Error(`${what} does not match its declared type: ${describeErrors(validate)}`);
+    return this.serializer.toBuffer(result, tx.returns, loggerPrefix);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Loading a contract chaincode package as fabric-shim's bootstrap does: `package.json`'s `main`
+ * exports `contracts` (or is itself one contract class) and optionally `serializers`; a
+ * `META-INF/metadata.json` (or `contract-metadata/metadata.json`) supplies metadata.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { type ContractChaincode, type ContractChaincodeOptions, type ContractLike, chaincodeFromContracts } from './chaincode-from-contract';
+import type { ChaincodeMetadata } from './metadata';
+import { validateMetadata } from './metadata-schema';
+import type { SerializerConfig } from './serializer';
+
+/** What a contract package provides. */
+export interface ContractModule {
+  contracts: ContractLike[];
+  serializers?: SerializerConfig;
+  /** package.json `name`, the metadata's default title. */
+  title?: string;
+  /** package.json `version`, the metadata's default version. */
+  version?: string;
+  /** The package's metadata file, validated; absent when it has none. */
+  metadata?: ChaincodeMetadata;
+}
+
+/** Reads and validates `META-INF/metadata.json`, else `contract-metadata/metadata.json`, under `modulePath`. */
+export function readMetadataFile(modulePath: string): ChaincodeMetadata | undefined {
+  const dir = resolve(process.cwd(), modulePath);
+  const file = [join(dir, 'META-INF', 'metadata.json'), join(dir, 'contract-metadata', 'metadata.json')].find((f) => existsSync(f));
+  if (!file) return undefined;
+  let metadata: unknown;
+  try {
+    metadata = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  validateMetadata(metadata);
+  return metadata as ChaincodeMetadata;
+}
+
+/** Loads the contract package at `modulePath` (default: the working directory). */
+export function loadContractModule(modulePath = '.'): ContractModule {
+  const dir = resolve(process.cwd(), modulePath);
+  const pkgFile = join(dir, 'package.json');
+  const req = createRequire(pkgFile);
+  const pkg = req(pkgFile) as { main?: string; name?: string; version?: string };
+  if (!pkg.main) throw new Error("package.json does not contain a 'main' entry for the module");
+  const exported = req(resolve(dir, pkg.main)) as { contracts?: ContractLike[]; serializers?: SerializerConfig };
+  if (exported.serializers && !exported.serializers.transaction) {
+    throw new Error("There should be a 'transaction' property to define the serializer for use with transactions");
+  }
+  const mod: ContractModule = { contracts: exported.contracts ?? [exported as unknown as ContractLike] };
+  if (exported.serializers) mod.serializers = exported.serializers;
+  if (pkg.name !== undefined) mod.title = pkg.name;
+  if (pkg.version !== undefined) mod.version = pkg.version;
+  const metadata = readMetadataFile(dir);
+  if (metadata) mod.metadata = metadata;
+  return mod;
+}
+
+/** The chaincode of the contract package at `modulePath`, ready for `start`/`server`. */
+export function chaincodeFromModule(modulePath = '.', opts: Pick<ContractChaincodeOptions, 'strictReturns'> = {}): ContractChaincode {
+  const { contracts, ...rest } = loadContractModule(modulePath);
+  return chaincodeFromContracts(contracts, { ...rest, ...opts });
+}
