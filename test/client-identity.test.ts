@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import * as fc from 'fast-check';
 import { ClientIdentity, FABRIC_ATTRIBUTES_OID, formatDN, loadX509 } from '../src/client-identity';
 import { ShimError } from '../src/errors';
 import { IdentityFactory } from '../src/testing/identities';
@@ -97,6 +98,22 @@ describe('ClientIdentity matches fabric-shim', () => {
     // Only the first '/' of a value is escaped, and unknown types print with an empty short name.
     expect(cid.getID()).toContain('/L=a\\/b/c/');
     expect(cid.getID()).toContain('/=SN-42/=example/E=ops@example.com/CN=\\/leading slash::');
+  });
+
+  test('property: random subject DNs (slashes, Unicode, repeated types) give fabric-shim IDs', async () => {
+    const value = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '/', '\\', '=', ',', '+', 'é', '中', '-', '.'), minLength: 1, maxLength: 10 })
+      .filter((v) => v.trim() === v && v.trim().length > 0);
+    const type = fc.constantFrom('C', 'ST', 'L', 'O', 'OU', 'CN', '2.5.4.5', '2.5.4.12', '1.2.840.113549.1.9.1');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(type, value), { minLength: 1, maxLength: 6 }), async (rdns) => {
+        // C is two letters; an email is IA5 (ASCII), which @fidm/x509 enforces.
+        const subject = rdns.map(([t, v]) => ({ [t]: [t === 'C' ? 'US' : t.startsWith('1.2.840') ? v.replace(/[^\x20-\x7e]/g, 'x') : v] }));
+        const attrs = Object.fromEntries(rdns.map(([, v], i) => [`a${i}/${v}`, v]));
+        const pem = await makeCert(subject, utf8(JSON.stringify({ attrs })));
+        expectSameAsOfficial('Org1MSP', pem, Object.keys(attrs));
+      }),
+      { numRuns: 40 },
+    );
   });
 
   test('certificate without the attribute extension: no attributes', async () => {
