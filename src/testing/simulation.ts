@@ -23,6 +23,11 @@ export class TxSimulation {
     this.txId = txId;
   }
 
+  /** The committed state this transaction reads (queries scan it directly). */
+  get ledgerView(): WorldState {
+    return this.ledger;
+  }
+
   private loc(collection: string): LedgerLocation {
     return { channel: this.channelId, collection };
   }

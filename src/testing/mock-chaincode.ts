@@ -1,0 +1,172 @@
+/**
+ * What a test holds for one connected chaincode: `init`/`invoke` run a full transaction (real
+ * signed proposal, simulation, commit on success) and return what a client would see.
+ */
+import { create } from '@bufbuild/protobuf';
+import { ShimError } from '../errors';
+import { ChaincodeInputSchema } from '../gen/peer/chaincode_pb';
+import type { ChaincodeSession, WireRecord } from './chaincode-session';
+import type { Faults } from './faults';
+import { buildSignedProposal, type ProposalSigner } from './proposals';
+import { TxSimulation } from './simulation';
+import type { WorldState } from './world-state';
+
+/** A chaincode event as it ends up in the transaction (peer.ChaincodeEvent). */
+export interface ChaincodeEventRecord {
+  readonly chaincodeId: string;
+  readonly txId: string;
+  readonly eventName: string;
+  readonly payload: Buffer;
+}
+
+/** The outcome of one transaction, as a client of the peer sees it. */
+export interface InvokeResult {
+  /** COMPLETED: the chaincode returned a response; ERROR: it failed (e.g. threw) and sent ERROR. */
+  readonly outcome: 'COMPLETED' | 'ERROR';
+  /** The response status; 500 for an ERROR outcome. */
+  readonly status: number;
+  readonly message: string;
+  readonly payload: Buffer;
+  readonly txId: string;
+  /** The transaction's chaincode event (0 or 1: Fabric keeps only the invoked chaincode's event). */
+  readonly events: ChaincodeEventRecord[];
+  /** True when the writes were committed (COMPLETED with status < 400). */
+  readonly committed: boolean;
+}
+
+/** Something that can sign proposals: a `TestIdentity` or a handle from `peer.identity()`. */
+export type IdentityLike = ProposalSigner | { resolve(): Promise<ProposalSigner> };
+
+/** Options of one `init`/`invoke`. */
+export interface InvokeOptions {
+  /** Transient data (strings as UTF-8): reaches the chaincode, never the ledger. */
+  transient?: Record<string, string | Uint8Array>;
+  /** The creator; default `peer.identity('Org1MSP')`. */
+  identity?: IdentityLike;
+  /** Default: the peer's channel. */
+  channel?: string;
+  /** Overrides the peer's `txTimeoutMs` for this transaction. */
+  timeoutMs?: number;
+  /** The proposal timestamp; default now. */
+  timestamp?: Date;
+  /** Fault injection: send the INIT/TRANSACTION message twice. */
+  duplicate?: boolean;
+}
+
+/** What a {@link MockChaincode} needs from its peer. */
+export interface TransactionContext {
+  readonly ledger: WorldState;
+  readonly defaultChannel: string;
+  readonly txTimeoutMs: number;
+  readonly defaultIdentity: IdentityLike;
+}
+
+const bytes = (v: string | Uint8Array): Uint8Array => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
+
+async function signerOf(identity: IdentityLike): Promise<ProposalSigner> {
+  return 'resolve' in identity ? identity.resolve() : identity;
+}
+
+/** One chaincode connected to a {@link MockPeer}. */
+export class MockChaincode {
+  /** The underlying stream session (wire log, raw sends). */
+  readonly session: ChaincodeSession;
+  private readonly context: TransactionContext;
+
+  /** @internal created by MockPeer. */
+  constructor(session: ChaincodeSession, context: TransactionContext) {
+    this.session = session;
+    this.context = context;
+  }
+
+  /** The chaincode name (its state namespace). */
+  get name(): string {
+    return this.session.name;
+  }
+
+  /** The chaincode id it registered with (`name:version` or a package id). */
+  get chaincodeId(): string {
+    return this.session.chaincodeId;
+  }
+
+  /** Fault injection for this connection, see {@link Faults}. */
+  get faults(): Faults {
+    return this.session.faults;
+  }
+
+  /** Every message that crossed the stream. */
+  get wire(): readonly WireRecord[] {
+    return this.session.wire;
+  }
+
+  /** Runs Init (an INIT message with `is_init`, as the peer sends for `--init-required`). */
+  init(args: ReadonlyArray<string | Uint8Array> = [], opts: InvokeOptions = {}): Promise<InvokeResult> {
+    return this.run('INIT', args, opts);
+  }
+
+  /** Runs Invoke (a TRANSACTION message) and commits its writes when it succeeds. */
+  invoke(args: ReadonlyArray<string | Uint8Array>, opts: InvokeOptions = {}): Promise<InvokeResult> {
+    return this.run('TRANSACTION', args, opts);
+  }
+
+  /** Sends KEEPALIVE to the chaincode. */
+  sendKeepalive(): void {
+    this.session.sendKeepalive();
+  }
+
+  /** Closes the stream from the peer's side. */
+  close(): void {
+    this.session.close();
+  }
+
+  private async run(type: 'INIT' | 'TRANSACTION', args: ReadonlyArray<string | Uint8Array>, opts: InvokeOptions): Promise<InvokeResult> {
+    const channelId = opts.channel ?? this.context.defaultChannel;
+    const signer = await signerOf(opts.identity ?? this.context.defaultIdentity);
+    const argBytes = args.map(bytes);
+    const transient = Object.fromEntries(Object.entries(opts.transient ?? {}).map(([k, v]) => [k, bytes(v)]));
+    const built = await buildSignedProposal(signer, {
+      channelId,
+      chaincodeName: this.name,
+      args: argBytes,
+      transient,
+      isInit: type === 'INIT',
+      ...(opts.timestamp ? { timestamp: opts.timestamp } : {}),
+    });
+    const simulation = new TxSimulation(this.context.ledger, channelId, built.txId);
+    let result;
+    try {
+      result = await this.session.execute({
+        type,
+        channelId,
+        txId: built.txId,
+        signedProposal: built.signedProposal,
+        input: create(ChaincodeInputSchema, { args: argBytes, isInit: type === 'INIT' }),
+        simulation,
+        timeoutMs: opts.timeoutMs ?? this.context.txTimeoutMs,
+        ...(opts.duplicate ? { duplicate: true } : {}),
+      });
+    } catch (e) {
+      simulation.discard();
+      throw e instanceof ShimError ? e : new ShimError('PEER_ERROR', String(e), { cause: e, txId: built.txId, channelId });
+    }
+    if (result.outcome === 'ERROR') {
+      simulation.discard();
+      return { outcome: 'ERROR', status: 500, message: result.message, payload: Buffer.alloc(0), txId: built.txId, events: [], committed: false };
+    }
+    const committed = result.status < 400;
+    if (committed) simulation.commit(built.timestamp);
+    else simulation.discard();
+    const event = result.event;
+    return {
+      outcome: 'COMPLETED',
+      status: result.status,
+      message: result.message,
+      payload: Buffer.from(result.payload),
+      txId: built.txId,
+      committed,
+      events: event && event.eventName !== ''
+        ? [{ chaincodeId: event.chaincodeId || this.name, txId: event.txId || built.txId, eventName: event.eventName, payload: Buffer.from(event.payload) }]
+        : [],
+    };
+  }
+}
