@@ -13,9 +13,9 @@ const quiet = shimLogger('handler-test');
 quiet.level = 'critical';
 
 /** A deferred the test resolves to let a transaction go on. */
-function gate<T = void>(): { promise: Promise<T>; open(v: T): void } {
-  let open!: (v: T) => void;
-  const promise = new Promise<T>((r) => (open = r));
+function gate(): { promise: Promise<void>; open(): void } {
+  let open!: () => void;
+  const promise = new Promise<void>((r) => (open = r));
   return { promise, open };
 }
 

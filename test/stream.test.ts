@@ -24,7 +24,7 @@ function collect(stream: PeerStream): { messages: ChaincodeMessage[]; ended: Pro
   };
 }
 
-const msg = (type: ChaincodeMessage_Type, txid = '', payload = new Uint8Array(0)) =>
+const msg = (type: ChaincodeMessage_Type, txid = '', payload: Uint8Array = new Uint8Array(0)) =>
   create(ChaincodeMessageSchema, { type, txid, channelId: 'ch', payload });
 
 describe('stream', () => {

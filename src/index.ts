@@ -1,0 +1,27 @@
+/**
+ * fabric-shim-ts: a TypeScript chaincode shim for Hyperledger Fabric, a drop-in for fabric-shim.
+ * Named re-exports only; the names are fabric-shim's (`Shim`, `start`, `success`, `ChaincodeStub`...),
+ * so `const shim = require('fabric-shim-ts'); shim.start(new Cc())` works as with fabric-shim.
+ */
+export { Shim, start, connect, newShimLogger as newLogger } from './shim';
+export type { ConnectOptions, ChaincodeConnection, StartOptions } from './shim';
+export { server, ChaincodeServer } from './server';
+export type { ChaincodeServerOpts, TlsProps } from './server';
+export { ChaincodeInterface } from './chaincode';
+export { ChaincodeHandler } from './handler';
+export type { HandlerOptions } from './handler';
+export { ChaincodeStub, ChaincodeStub as Stub } from './stub';
+export { ClientIdentity } from './client-identity';
+export { KeyEndorsementPolicy } from './endorsement-policy';
+export { Iterators, StateQueryIterator, HistoryQueryIterator } from './iterators';
+export type { KV, KeyModification, NextResult, StateQueryResponse, QueryResponseMetadata } from './iterators';
+export { success, error, RESPONSE_CODE } from './response';
+export type { ChaincodeResponse } from './response';
+export { ShimError } from './errors';
+export type { ShimErrorCode, ShimErrorDetails } from './errors';
+export { setLogSink, textSink, jsonSink } from './logger';
+export type { Logger, LogSink, LogRecord, LogFields, LevelName } from './logger';
+export type { PeerCapabilities } from './talk-back';
+export { readStartConfig, readSetting, readPemOrBase64 } from './config';
+export type { StartConfig } from './config';
+export type { GrpcSettings, TlsClientOptions, TlsServerOptions } from './stream';
