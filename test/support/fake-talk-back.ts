@@ -4,12 +4,15 @@
  */
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { KVSchema, KeyModificationSchema } from '../../src/gen/ledger/queryresult/kv_query_result_pb';
+import { ChaincodeInputSchema } from '../../src/gen/peer/chaincode_pb';
 import {
+  ChaincodeMessageSchema,
   ChaincodeMessage_Type,
   QueryResponseMetadataSchema,
   QueryResponseSchema,
 } from '../../src/gen/peer/chaincode_shim_pb';
 import { ShimError } from '../../src/errors';
+import { createTransaction } from '../../src/stub';
 import type { PeerCapabilities, TalkBack } from '../../src/talk-back';
 
 /** One recorded call. */
@@ -119,4 +122,24 @@ export function historyPage(opts: {
       })),
     }),
   );
+}
+
+/** A TRANSACTION message with `args`, for {@link createTransaction}. */
+export function transactionMessage(args: Array<string | Uint8Array>, decorations: Record<string, Uint8Array> = {}) {
+  return create(ChaincodeMessageSchema, {
+    type: ChaincodeMessage_Type.TRANSACTION,
+    txid: 'tx1',
+    channelId: 'mychannel',
+    payload: toBinary(
+      ChaincodeInputSchema,
+      create(ChaincodeInputSchema, { args: args.map((a) => (typeof a === 'string' ? Buffer.from(a) : a)), decorations }),
+    ),
+  });
+}
+
+/** A transaction scope over a fresh FakeTalkBack. */
+export function fakeTransaction(opts: { args?: Array<string | Uint8Array>; capabilities?: Partial<PeerCapabilities>; mspId?: string } = {}) {
+  const talkBack = new FakeTalkBack({ capabilities: opts.capabilities ?? {} });
+  const scope = createTransaction(talkBack, transactionMessage(opts.args ?? ['fn']), { mspId: opts.mspId ?? 'Org1MSP' });
+  return { talkBack, scope, stub: scope.stub };
 }
