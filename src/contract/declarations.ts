@@ -33,6 +33,11 @@ export interface TransactionDecl {
   returns?: JsonSchema;
   /** Standard decorators: no design types exist, so missing parameter types are an error. */
   standard: boolean;
+  /**
+   * The order fields were first set in, so the JSON has fabric-contract-api's key order
+   * (it builds each entry with Object.assign as decorators run, then appends `name`).
+   */
+  keyOrder: Array<'name' | 'tag' | 'parameters' | 'returns'>;
 }
 
 /** Everything recorded for one class. */

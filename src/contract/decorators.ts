@@ -60,13 +60,18 @@ function transactionDecl(decls: ClassDecls, name: string, fn: unknown, standard:
   let decl = decls.transactions.get(name);
   if (!decl) {
     if (typeof fn !== 'function') throw new Error(`@Transaction applied to ${name}, which is not a method`);
-    decl = { name, fn: fn as AnyFunction, params: [], standard };
+    decl = { name, fn: fn as AnyFunction, params: [], standard, keyOrder: [] };
     decls.transactions.set(name, decl);
   }
   return decl;
 }
 
 /** Applies `update` to the transaction record of a decorated method, in either decorator mode. */
+function noteKeys(decl: TransactionDecl, keys: TransactionDecl['keyOrder']): void {
+  for (const k of keys) if (!decl.keyOrder.includes(k)) decl.keyOrder.push(k);
+  if (!decl.keyOrder.includes('name')) decl.keyOrder.push('name');
+}
+
 function methodDecorator(what: string, update: (decl: TransactionDecl, designTarget?: { target: object; key: string }) => void): MethodDecorator {
   return ((a: object | AnyFunction, b: string | symbol | ClassMethodDecoratorContext) => {
     if (isStandardContext(b)) {
@@ -88,9 +93,13 @@ function methodDecorator(what: string, update: (decl: TransactionDecl, designTar
 export function Transaction(commit: boolean | TransactionOptions = true): MethodDecorator {
   const opts: TransactionOptions = typeof commit === 'boolean' ? { commit } : commit;
   return methodDecorator('@Transaction', (decl, design) => {
+    noteKeys(decl, ['tag', 'parameters']);
     decl.commit = opts.commit ?? true;
     if (opts.parameters) decl.parameterTypes = [...opts.parameters];
-    if (opts.returns !== undefined) decl.returns = schemaOf(opts.returns);
+    if (opts.returns !== undefined) {
+      noteKeys(decl, ['returns']);
+      decl.returns = schemaOf(opts.returns);
+    }
     if (design) {
       const types: unknown = Reflect.getMetadata('design:paramtypes', design.target, design.key);
       if (Array.isArray(types)) decl.designParamTypes = types;
@@ -101,6 +110,7 @@ export function Transaction(commit: boolean | TransactionOptions = true): Method
 /** Declares the return type of a transaction function (e.g. `'Asset'`, `'string'`, `'Asset[]'`). */
 export function Returns(returnType: TypeSpec): MethodDecorator {
   return methodDecorator('@Returns', (decl) => {
+    noteKeys(decl, ['returns']);
     decl.returns = schemaOf(returnType);
   });
 }
@@ -108,6 +118,7 @@ export function Returns(returnType: TypeSpec): MethodDecorator {
 /** Declares the type (and description) of a named parameter of a transaction function. */
 export function Param(paramName: string, paramType: TypeSpec, description?: string): MethodDecorator {
   return methodDecorator('@Param', (decl) => {
+    noteKeys(decl, ['parameters']);
     const param = { name: paramName, description: description ?? '', schema: schemaOf(paramType) };
     const existing = decl.params.findIndex((p) => p.name === paramName);
     if (existing >= 0) decl.params[existing] = param;

@@ -121,7 +121,16 @@ function describeDeclared(contractName: string, decl: TransactionDecl, contextTy
     tx.parameters = orderParams(decl.params, parameterNames(decl.fn)).map((p) => ({ ...p }));
   }
   if (decl.returns) tx.returns = decl.returns;
-  return tx;
+  // Same key order as fabric-contract-api, so GetMetadata answers the same bytes.
+  const ordered: TransactionMetadata = { name: decl.name };
+  for (const key of [...decl.keyOrder, 'name', 'tag', 'parameters', 'returns'] as const) {
+    if (key in tx) {
+      delete ordered[key];
+      ordered[key] = tx[key];
+      delete tx[key];
+    }
+  }
+  return ordered;
 }
 
 const SKIP = new Set(Object.getOwnPropertyNames(Contract.prototype));
