@@ -122,15 +122,12 @@ function describeDeclared(contractName: string, decl: TransactionDecl, contextTy
   }
   if (decl.returns) tx.returns = decl.returns;
   // Same key order as fabric-contract-api, so GetMetadata answers the same bytes.
-  const ordered: TransactionMetadata = { name: decl.name };
-  for (const key of [...decl.keyOrder, 'name', 'tag', 'parameters', 'returns'] as const) {
-    if (key in tx) {
-      delete ordered[key];
-      ordered[key] = tx[key];
-      delete tx[key];
-    }
+  const ordered: Record<string, unknown> = {};
+  const source = tx as Record<string, unknown>;
+  for (const key of [...decl.keyOrder, 'name', 'tag', 'parameters', 'returns']) {
+    if (key in source && !(key in ordered)) ordered[key] = source[key];
   }
-  return ordered;
+  return ordered as TransactionMetadata;
 }
 
 const SKIP = new Set(Object.getOwnPropertyNames(Contract.prototype));
