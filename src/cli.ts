@@ -76,10 +76,24 @@ function moduleFile(argv: readonly string[], cwd: string): string {
   }
 }
 
+/**
+ * Loads a chaincode module: `require` first (CommonJS, and ESM on Node versions that can require
+ * it), `import()` for an ESM module that cannot be required (e.g. top-level await).
+ */
+async function loadModule(file: string): Promise<unknown> {
+  try {
+    return createRequire(file)(file) as unknown;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw err;
+    return (await import(pathToFileURL(file).href)) as unknown;
+  }
+}
+
 /** `fabric-shim-ts start`: loads the chaincode module and runs `start()` until the stream ends; returns 1 then. */
 export async function startCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<number> {
   const file = moduleFile(argv, cwd);
-  const mod: unknown = await import(pathToFileURL(file).href);
+  const mod = await loadModule(file);
   const chaincode = await chaincodeFromExports(mod, file);
   const { start } = await import('./shim');
   await start(chaincode, { argv, env });
@@ -91,7 +105,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start':
+      // Fabric's chaincode-as-a-service convention (Go contract API): CHAINCODE_SERVER_ADDRESS selects server mode.
+      if ((process.env.CHAINCODE_SERVER_ADDRESS ?? '') !== '') return (await import('./server-cli')).serverCommand([...rest]);
       return startCommand(rest);
+    case 'server':
+      return (await import('./server-cli')).serverCommand([...rest]);
+    case 'package':
+      return (await import('./server-cli')).packageCommand([...rest]);
     case undefined:
     case 'help':
     case '--help':

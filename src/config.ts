@@ -100,10 +100,11 @@ export function readPemOrBase64(fileValue: string | undefined, pathValue: string
     return pem;
   }
   if (pathValue !== undefined && pathValue !== '') {
-    const raw = readFile(pathValue, what).toString('latin1').trim();
+    const bytes = readFile(pathValue, what);
+    const raw = bytes.toString('latin1');
     // Tolerate a PEM where base64 is expected: some deployments mount the same file under both names.
-    if (PEM.test(raw)) return Buffer.from(raw, 'latin1');
-    const pem = Buffer.from(raw, 'base64');
+    if (PEM.test(raw)) return bytes;
+    const pem = Buffer.from(raw.trim(), 'base64');
     if (!PEM.test(pem.toString('latin1'))) throw new ShimError('CONFIG', `the ${what} file ${pathValue} holds neither base64 of a PEM nor a PEM`);
     return pem;
   }
