@@ -5,9 +5,16 @@
  *
  * Both return an exit code; only src/cli.ts turns it into the process exit status.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createCcaasPackage } from './ccaas-package';
+import type { ChaincodeInterface } from './chaincode';
+import { readPemOrBase64, readSetting } from './config';
 import { ShimError } from './errors';
+import { shimLogger } from './logger';
+import { server, type ChaincodeServerOpts, type TlsProps } from './server';
 
 const PACKAGE_USAGE = `Usage: fabric-shim-ts package ccaas --label <label> --address <host:port> [options]
 
@@ -122,4 +129,228 @@ function reportFailure(err: unknown, usage: string): number {
     return 1;
   }
   throw err;
+}
+
+const SERVER_USAGE = `Usage: fabric-shim-ts server --chaincode-address <host:port> --chaincode-id <package id> [options]
+
+Runs the contract package at --module-path as a chaincode server the peer dials (chaincode as a
+service). Flags and CORE_* variables are fabric-chaincode-node's; CHAINCODE_SERVER_ADDRESS,
+CHAINCODE_ID and CHAINCODE_TLS_* are the names of Fabric's ccaas docs and the Go contract API.
+
+Options (flag | environment):
+  --chaincode-address <host:port>       CORE_CHAINCODE_ADDRESS | CHAINCODE_SERVER_ADDRESS
+  --chaincode-id <label:hash>           CORE_CHAINCODE_ID | CHAINCODE_ID
+  --chaincode-tls-cert-file <pem>       CORE_CHAINCODE_TLS_CERT_FILE | CHAINCODE_TLS_CERT
+  --chaincode-tls-cert-path <base64>    CORE_CHAINCODE_TLS_CERT_PATH
+  --chaincode-tls-key-file <pem>        CORE_CHAINCODE_TLS_KEY_FILE | CHAINCODE_TLS_KEY
+  --chaincode-tls-key-path <base64>     CORE_CHAINCODE_TLS_KEY_PATH
+  --chaincode-tls-client-cacert-file    CORE_CHAINCODE_TLS_CLIENT_CACERT_FILE | CHAINCODE_CLIENT_CA_CERT
+  --chaincode-tls-client-cacert-path    CORE_CHAINCODE_TLS_CLIENT_CACERT_PATH
+                                        (CHAINCODE_TLS_* are used only when CHAINCODE_TLS_DISABLED=false)
+  --module-path <dir>                   CORE_MODULE_PATH (default: working directory)
+  --shutdown-grace-ms <ms>              time SIGTERM lets transactions finish (default 25000)
+  --grpc.<option> <value>               any gRPC server option (e.g. --grpc.keepalive_time_ms)
+`;
+
+/** Below Kubernetes' default 30 s termination grace, so we finish before SIGKILL arrives. */
+const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+
+/** What `fabric-shim-ts server` runs: the server options plus where the chaincode is. */
+export interface ServerConfig {
+  options: ChaincodeServerOpts;
+  modulePath: string;
+  shutdownGraceMs: number;
+}
+
+/** One TLS file setting in its PEM (`-file`) and base64 (`-path`) forms, flags before env. */
+function readTlsMaterial(argv: readonly string[], env: NodeJS.ProcessEnv, name: string, what: string): Uint8Array | undefined {
+  const envName = `CORE_CHAINCODE_TLS_${name.toUpperCase().replace(/-/g, '_')}`;
+  const file = readSetting(argv, env, [`chaincode-tls-${name}-file`], [`${envName}_FILE`]);
+  const path = readSetting(argv, env, [`chaincode-tls-${name}-path`], [`${envName}_PATH`]);
+  // fabric-shim declares each -file/-path pair as conflicting options.
+  if (file !== undefined && path !== undefined) {
+    throw new ShimError('CONFIG', `--chaincode-tls-${name}-file and --chaincode-tls-${name}-path are mutually exclusive`);
+  }
+  return readPemOrBase64(file, path, what);
+}
+
+/** CHAINCODE_TLS_* of Fabric's ccaas samples / Go contract API: PEM file names, on only when CHAINCODE_TLS_DISABLED=false. */
+function readGoStyleTls(env: NodeJS.ProcessEnv): Partial<TlsProps> {
+  const disabled = (env.CHAINCODE_TLS_DISABLED ?? 'true').trim().toLowerCase();
+  if (!['false', '0', 'f'].includes(disabled)) return {};
+  const tls: Partial<TlsProps> = {};
+  const key = readPemOrBase64(env.CHAINCODE_TLS_KEY, undefined, 'TLS key (CHAINCODE_TLS_KEY)');
+  const cert = readPemOrBase64(env.CHAINCODE_TLS_CERT, undefined, 'TLS certificate (CHAINCODE_TLS_CERT)');
+  const ca = readPemOrBase64(env.CHAINCODE_CLIENT_CA_CERT, undefined, 'client CA certificate (CHAINCODE_CLIENT_CA_CERT)');
+  if (key !== undefined) tls.key = key;
+  if (cert !== undefined) tls.cert = cert;
+  if (ca !== undefined) tls.clientCACerts = ca;
+  if (tls.key === undefined || tls.cert === undefined) {
+    throw new ShimError('CONFIG', 'CHAINCODE_TLS_DISABLED is false but CHAINCODE_TLS_KEY or CHAINCODE_TLS_CERT is not set');
+  }
+  return tls;
+}
+
+/** `--grpc.name value` flags, numbers as numbers (fabric-shim declares them numeric). */
+function grpcFlags(argv: readonly string[], env: NodeJS.ProcessEnv): Record<`grpc.${string}`, number | string> {
+  const out: Record<`grpc.${string}`, number | string> = {};
+  for (const arg of argv) {
+    const m = /^--(grpc\.[A-Za-z0-9_.]+)(?:=|$)/.exec(arg);
+    if (m === null) continue;
+    const name = m[1] as `grpc.${string}`;
+    const raw = readSetting(argv, env, [name], []) ?? '';
+    const n = Number(raw);
+    out[name] = raw.trim() !== '' && Number.isFinite(n) ? n : raw;
+  }
+  return out;
+}
+
+/**
+ * Reads the `server` configuration as fabric-chaincode-node's serverCommand does (flags win
+ * over env), plus Fabric's ccaas names. Throws ShimError('CONFIG') naming what is wrong.
+ */
+export function readServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
+  const address = readSetting(argv, env, ['chaincode-address'], ['CORE_CHAINCODE_ADDRESS', 'CHAINCODE_SERVER_ADDRESS']);
+  if (address === undefined) {
+    throw new ShimError('CONFIG', 'the listen address is not set: pass --chaincode-address <host:port> or set CHAINCODE_SERVER_ADDRESS');
+  }
+  const ccid = readSetting(argv, env, ['chaincode-id'], ['CORE_CHAINCODE_ID', 'CHAINCODE_ID']);
+  if (ccid === undefined) {
+    throw new ShimError('CONFIG', 'the chaincode id is not set: pass --chaincode-id <label:hash> or set CHAINCODE_ID (the package id)');
+  }
+  let tls: Partial<TlsProps> = {};
+  const key = readTlsMaterial(argv, env, 'key', 'TLS key');
+  const cert = readTlsMaterial(argv, env, 'cert', 'TLS certificate');
+  const ca = readTlsMaterial(argv, env, 'client-cacert', 'TLS client CA certificate');
+  if (key !== undefined) tls.key = key;
+  if (cert !== undefined) tls.cert = cert;
+  if (ca !== undefined) tls.clientCACerts = ca;
+  if (Object.keys(tls).length === 0) tls = readGoStyleTls(env);
+  // fabric-shim's serverCommand checks: one of key/cert without the other is an error.
+  if ((tls.key !== undefined || tls.cert !== undefined) && tls.key === undefined) {
+    throw new ShimError('CONFIG', 'A TLS option is set but no key is specified');
+  }
+  if ((tls.key !== undefined || tls.cert !== undefined) && tls.cert === undefined) {
+    throw new ShimError('CONFIG', 'A TLS option is set but no cert is specified');
+  }
+  // fabric-shim silently ignores a client CA without TLS; refusing is safer than serving
+  // plaintext to someone who believes mutual TLS is on.
+  if (tls.clientCACerts !== undefined && tls.key === undefined) {
+    throw new ShimError('CONFIG', 'a TLS client CA certificate is set but TLS is not (no key and cert)');
+  }
+  const options: ChaincodeServerOpts = { ccid, address, ...grpcFlags(argv, env) };
+  if (tls.key !== undefined && tls.cert !== undefined) options.tlsProps = tls as TlsProps;
+  const mspId = env.CORE_PEER_LOCALMSPID;
+  if (mspId !== undefined && mspId !== '') options.mspId = mspId;
+
+  const graceText = readSetting(argv, env, ['shutdown-grace-ms'], []);
+  const shutdownGraceMs = graceText === undefined ? DEFAULT_SHUTDOWN_GRACE_MS : Number(graceText);
+  if (!Number.isInteger(shutdownGraceMs) || shutdownGraceMs < 0) {
+    throw new ShimError('CONFIG', `--shutdown-grace-ms must be a non-negative integer, not '${graceText}'`);
+  }
+  // `--module` is `fabric-shim-ts start`'s flag; accepted so `start` in server mode takes the same arguments.
+  const modulePath = readSetting(argv, env, ['module', 'module-path'], ['CORE_MODULE_PATH']) ?? '.';
+  return { options, modulePath, shutdownGraceMs };
+}
+
+const isChaincode = (v: unknown): v is ChaincodeInterface =>
+  typeof v === 'object' && v !== null &&
+  typeof (v as Partial<ChaincodeInterface>).Init === 'function' && typeof (v as Partial<ChaincodeInterface>).Invoke === 'function';
+
+/**
+ * The chaincode at `modulePath` (a package directory or a file): an exported chaincode object
+ * (`chaincode`, default, or the module itself) is served as is; otherwise the module is a
+ * contract package, loaded as fabric-chaincode-node's bootstrap does (`contracts`,
+ * `serializers`, META-INF metadata) by the contract API's module loader.
+ */
+export async function loadChaincode(modulePath: string, cwd: string = process.cwd()): Promise<ChaincodeInterface> {
+  const target = resolve(cwd, modulePath);
+  let file: string;
+  try {
+    file = createRequire(resolve(cwd, 'package.json')).resolve(target);
+  } catch (cause) {
+    throw new ShimError('CONFIG', `cannot find the chaincode module ${target} (is "main" in its package.json right, and is it built?)`, { cause });
+  }
+  // require in the CommonJS build (and tests), import() in the ESM build, where import() of a
+  // CommonJS module puts module.exports under `default`.
+  const loaded = (typeof require === 'function' ? require(file) : await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  const inner = (typeof loaded.default === 'object' && loaded.default !== null ? loaded.default : {}) as Record<string, unknown>;
+  const mod = { ...inner, ...loaded };
+  for (const candidate of [mod.chaincode, mod.default, loaded]) if (isChaincode(candidate)) return candidate;
+  // Lazy: only contract packages pay for the contract machinery.
+  const contract = await import('./contract/module-loader');
+  if (existsSync(target) && statSync(target).isDirectory()) return contract.chaincodeFromModule(target);
+  const { chaincodeFromContracts } = await import('./contract/chaincode-from-contract');
+  const contracts = mod.contracts;
+  if (!Array.isArray(contracts)) {
+    throw new ShimError('CONFIG', `${file} exports no chaincode: export an object with Init and Invoke (as "chaincode" or default) or "contracts"`);
+  }
+  return chaincodeFromContracts(contracts as Parameters<typeof chaincodeFromContracts>[0]);
+}
+
+/** Process hooks {@link runServer} needs; `process` by default, injectable for tests. */
+export interface SignalSource {
+  once(signal: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+  removeListener(signal: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+}
+
+/**
+ * Serves `chaincode` until SIGTERM or SIGINT, then stops gracefully (new peers refused,
+ * in-flight transactions given `shutdownGraceMs`) and resolves 0. Rejects when it cannot listen.
+ */
+export async function runServer(
+  chaincode: ChaincodeInterface,
+  config: Pick<ServerConfig, 'options' | 'shutdownGraceMs'>,
+  signals: SignalSource = process,
+): Promise<number> {
+  const log = shimLogger('server');
+  const srv = server(chaincode, config.options);
+  await srv.start();
+  // Printed (not only logged) so scripts and tests learn the real port when asked for port 0.
+  process.stderr.write(`fabric-shim-ts server: listening on ${srv.address} as ${config.options.ccid}\n`);
+  const signal = await new Promise<string>((resolve) => {
+    const onTerm = () => done('SIGTERM');
+    const onInt = () => done('SIGINT');
+    const done = (name: string) => {
+      signals.removeListener('SIGTERM', onTerm);
+      signals.removeListener('SIGINT', onInt);
+      resolve(name);
+    };
+    signals.once('SIGTERM', onTerm);
+    signals.once('SIGINT', onInt);
+  });
+  // Printed so an operator sees why the chaincode went away (and tests see the signal was taken).
+  process.stderr.write(`fabric-shim-ts server: ${signal}, stopping (transactions get ${config.shutdownGraceMs} ms to finish)\n`);
+  log.info('shutting down', { signal, graceMs: config.shutdownGraceMs });
+  await srv.stop(config.shutdownGraceMs);
+  process.stderr.write('fabric-shim-ts server: stopped\n');
+  return 0;
+}
+
+/**
+ * `fabric-shim-ts server ...` (argv after `server`): fabric-chaincode-node's server command.
+ * Loads the contract package at `--module-path` (as `start` does), serves it, and returns 0
+ * after a graceful stop on SIGTERM/SIGINT; 1 on bad configuration or when it cannot listen.
+ */
+export async function serverCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    process.stdout.write(SERVER_USAGE);
+    return 0;
+  }
+  let config: ServerConfig;
+  let chaincode: ChaincodeInterface;
+  try {
+    config = readServerConfig(argv, process.env);
+    chaincode = await loadChaincode(config.modulePath);
+  } catch (err) {
+    if (err instanceof ShimError) return reportFailure(err, SERVER_USAGE);
+    process.stderr.write(`error: cannot load the chaincode: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  try {
+    return await runServer(chaincode, config);
+  } catch (err) {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
 }
