@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import { ChaincodeMessageSchema, ChaincodeMessage_Type, type ChaincodeMessage } from '../src/gen/peer/chaincode_shim_pb';
 import { channelOptions, dialChaincode, dialChaincodeSupport, serveStreams, type PeerStream, type StreamServer } from '../src/stream';
 import { ShimError } from '../src/errors';
+import { createTlsFixture, type TlsFixture } from '../src/testing/tls';
 
 /** Collects what a PeerStream delivers. */
 function collect(stream: PeerStream): { messages: ChaincodeMessage[]; ended: Promise<ShimError | undefined>; next(): Promise<ChaincodeMessage> } {
@@ -166,5 +167,51 @@ describe('stream', () => {
     expect(o['grpc.keepalive_time_ms']).toBe(1234);
     expect(o['grpc.keepalive_timeout_ms']).toBe(20000);
     expect(o['grpc.primary_user_agent']).toBe('x');
+  });
+
+  describe('TLS', () => {
+    let fx: TlsFixture;
+    beforeAll(async () => { fx = await createTlsFixture(); });
+
+    async function echoServer(tls: { key: Uint8Array; cert: Uint8Array; clientCaCert?: Uint8Array }) {
+      server = await serveStreams('ChaincodeSupport', (s) => {
+        s.listen({ onMessage: (m) => s.send(m), onEnd: () => undefined });
+      }, { address: '127.0.0.1:0', tls });
+      return server;
+    }
+
+    test('mutual TLS: a client with a certificate from the client CA gets through', async () => {
+      const srv = await echoServer({ key: fx.server.key, cert: fx.server.cert, clientCaCert: fx.ca.cert });
+      const client = dialChaincodeSupport(srv.address, { tls: { rootCert: fx.ca.cert, clientKey: fx.client.key, clientCert: fx.client.cert } });
+      clients.push(client);
+      const c = collect(client);
+      client.send(msg(ChaincodeMessage_Type.REGISTER, 'tls'));
+      expect((await c.next()).txid).toBe('tls');
+    });
+
+    test('mutual TLS: a client without a certificate is refused', async () => {
+      const srv = await echoServer({ key: fx.server.key, cert: fx.server.cert, clientCaCert: fx.ca.cert });
+      const client = dialChaincodeSupport(srv.address, { tls: { rootCert: fx.ca.cert } });
+      clients.push(client);
+      const c = collect(client);
+      client.send(msg(ChaincodeMessage_Type.REGISTER));
+      expect((await c.ended)?.code).toBe('STREAM_CLOSED');
+    });
+
+    test('the server name override lets a certificate for another host name through', async () => {
+      const named = await fx.ca.issue({ commonName: 'peer0.org1.example.com', server: true, hosts: ['peer0.org1.example.com'] });
+      const srv = await echoServer({ key: named.key, cert: named.cert });
+      const plain = dialChaincodeSupport(srv.address, { tls: { rootCert: fx.ca.cert } });
+      clients.push(plain);
+      const refused = collect(plain);
+      plain.send(msg(ChaincodeMessage_Type.REGISTER));
+      expect((await refused.ended)?.grpcCode).toBe(14); // UNAVAILABLE: host name mismatch
+
+      const overridden = dialChaincodeSupport(srv.address, { tls: { rootCert: fx.ca.cert, serverNameOverride: 'peer0.org1.example.com' } });
+      clients.push(overridden);
+      const ok = collect(overridden);
+      overridden.send(msg(ChaincodeMessage_Type.REGISTER, 'named'));
+      expect((await ok.next()).txid).toBe('named');
+    });
   });
 });
