@@ -187,8 +187,11 @@ export class ChaincodeStub {
     if (!(ep instanceof Uint8Array)) throw invalidArgument('ep must be a Uint8Array');
     return this.putMetadata(PUBLIC, key, ep);
   }
-  /** The key-level endorsement policy of `key`, or undefined when it has none. */
-  async getStateValidationParameter(key: string): Promise<Buffer | undefined> {
+  /**
+   * The key-level endorsement policy of `key`; an empty Buffer when it has none (fabric-shim
+   * declares `Uint8Array` and the Go shim returns nil, whose length is 0 too).
+   */
+  async getStateValidationParameter(key: string): Promise<Buffer> {
     this.ensureOpen();
     requireKey(key);
     return this.getMetadata(PUBLIC, key);
@@ -369,8 +372,8 @@ export class ChaincodeStub {
     if (!(ep instanceof Uint8Array)) throw invalidArgument('ep must be a Uint8Array');
     return this.putMetadata(collection, key, ep);
   }
-  /** The key-level endorsement policy of a private key, or undefined. */
-  async getPrivateDataValidationParameter(collection: string, key: string): Promise<Buffer | undefined> {
+  /** The key-level endorsement policy of a private key; an empty Buffer when it has none. */
+  async getPrivateDataValidationParameter(collection: string, key: string): Promise<Buffer> {
     this.ensureOpen();
     requireCollection(collection);
     requireKey(key);
@@ -428,9 +431,9 @@ export class ChaincodeStub {
     return rq.roundTrip(this.talkBack, T.PUT_STATE_METADATA, rq.encodePutStateMetadata(key, collection, VALIDATION_PARAMETER, ep), rq.decodeNothing);
   }
 
-  private async getMetadata(collection: string, key: string): Promise<Buffer | undefined> {
+  private async getMetadata(collection: string, key: string): Promise<Buffer> {
     const md = await rq.roundTrip(this.talkBack, T.GET_STATE_METADATA, rq.encodeGetStateMetadata(key, collection), rq.decodeStateMetadata);
-    return md[VALIDATION_PARAMETER];
+    return md[VALIDATION_PARAMETER] ?? Buffer.alloc(0);
   }
 
   private async getMultiple(collection: string, keys: string[]): Promise<Buffer[]> {

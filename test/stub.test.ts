@@ -108,7 +108,7 @@ describe('world state messages', () => {
       toBinary(StateMetadataResultSchema, create(StateMetadataResultSchema, { entries: [] })),
     );
     expect(await stub.getStateValidationParameter('k')).toEqual(Buffer.from([7]));
-    expect(await stub.getStateValidationParameter('none')).toBeUndefined();
+    expect(await stub.getStateValidationParameter('none')).toEqual(Buffer.alloc(0));
     expect(talkBack.decoded(1, GetStateMetadataSchema)).toMatchObject({ key: 'k', collection: '' });
   });
 
