@@ -112,6 +112,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./server-cli')).serverCommand([...rest]);
     case 'package':
       return (await import('./server-cli')).packageCommand([...rest]);
+    case 'mock-peer':
+      return (await import('./testing/cli')).mockPeerCommand([...rest]);
     case undefined:
     case 'help':
     case '--help':

@@ -180,6 +180,11 @@ export class MockPeer implements SessionHost {
     return this.byName.get(name);
   }
 
+  /** Names of the chaincodes connected right now. */
+  chaincodeNames(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
   /** Sets per-chaincode options (collections) ahead of its connection. */
   define(name: string, opts: ChaincodeOptions): void {
     if (opts.collections) this.collections.set(name, opts.collections.map((c) => (typeof c === 'string' ? c : c.name)));
