@@ -58,11 +58,14 @@ export interface Closeable {
   close(): Promise<void>;
 }
 
+function noop(): void {}
+
 /** Shared paging and closing logic of both iterator kinds. */
 export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDisposable {
   private response: QueryResponse;
   private index = 0;
   private closing: Promise<void> | undefined;
+  private queue: Promise<void> = Promise.resolve();
 
   /**
    * @param talkBack the transaction's channel to the peer
@@ -81,8 +84,18 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
   /** Turns one result's bytes into the value handed to the chaincode. */
   protected abstract decodeResult(bytes: Uint8Array): T;
 
-  /** The next result; fetches the next page from the peer when this one is used up. */
-  async next(): Promise<NextResult<T>> {
+  /**
+   * The next result; fetches the next page from the peer when this one is used up. Calls
+   * made without awaiting the previous one are served in order, so a page is never
+   * fetched twice.
+   */
+  next(): Promise<NextResult<T>> {
+    const result = this.queue.then(() => this.advance());
+    this.queue = result.then(noop, noop);
+    return result;
+  }
+
+  private async advance(): Promise<NextResult<T>> {
     for (;;) {
       if (this.closing) return { value: undefined, done: true };
       const item = this.response.results[this.index];

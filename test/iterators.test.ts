@@ -26,6 +26,14 @@ describe('StateQueryIterator', () => {
     expect(talkBack.decoded(3, QueryStateCloseSchema).id).toBe('q7');
   });
 
+  it('concurrent next() calls are served in order and fetch each page once', async () => {
+    const { stub, talkBack } = threePages();
+    const it = await stub.getStateByRange('a', 'z');
+    const results = await Promise.all([it.next(), it.next(), it.next(), it.next()]);
+    expect(results.map((r) => (r.done ? 'done' : r.value.key))).toEqual(['a', 'b', 'c', 'done']);
+    expect(talkBack.names()).toEqual(['GET_STATE_BY_RANGE', 'QUERY_STATE_NEXT', 'QUERY_STATE_NEXT']);
+  });
+
   it('close() sends QUERY_STATE_CLOSE once, however often called; next() is then done', async () => {
     const { stub, talkBack } = threePages();
     const it = await stub.getStateByRange('a', 'z');
