@@ -1,7 +1,7 @@
 /**
  * Entry point read by `fabric-shim-ts start` (package.json `main`). This package holds two
- * chaincodes: `orders` (the exported `contracts`) and `inventory` (started by
- * src/inventory-main.ts). Deploy each under its own name.
+ * chaincodes: `orders` (the exported `contracts`) and `inventory` (src/inventory.ts, served by
+ * `npm run start:inventory`). Deploy each under its own name.
  */
 import { OrdersContract } from './orders';
 

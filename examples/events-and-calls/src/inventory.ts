@@ -87,3 +87,9 @@ export class InventoryChaincode implements ChaincodeInterface {
     }
   }
 }
+
+/**
+ * The instance `fabric-shim-ts start --module dist/inventory.js` serves (the package's
+ * `start:inventory` script); `orders` is the package's default chaincode.
+ */
+export const chaincode = new InventoryChaincode();
