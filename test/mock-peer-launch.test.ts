@@ -8,6 +8,7 @@ import { error, success } from '../src/response';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { InvokeOptions, InvokeResult, MockChaincode } from '../src/testing/mock-chaincode';
 import type { ChaincodeInterface } from '../src/chaincode';
+import { ClientIdentity } from '../src/client-identity';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createScenarioChaincode } = require('./support/official-chaincode-impl') as { createScenarioChaincode(shim: unknown): ChaincodeInterface };
@@ -140,6 +141,48 @@ describe('fabric-shim-ts launched in-process', () => {
     expect(received).toContain('GET_STATE_MULTIPLE');
     expect(received).toContain('WRITE_BATCH_STATE');
     expect(received).not.toContain('PUT_STATE');
+  });
+
+  test('peer.identity() puts the MSP and attributes into the creator the chaincode sees', async () => {
+    const whoami = await peer.launch('whoami', {
+      Init: () => success(),
+      Invoke: (stub) => {
+        const id = new ClientIdentity(stub as never);
+        return success(Buffer.from(`${id.getMSPID()}/${id.getAttributeValue('role')}`));
+      },
+    });
+    const auditor = peer.identity('Org2MSP', { role: 'auditor' });
+    expect(peer.identity('Org2MSP', { role: 'auditor' })).toBe(auditor);
+    expect((await whoami.invoke(['x'], { identity: auditor })).payload.toString()).toBe('Org2MSP/auditor');
+    expect((await whoami.invoke(['x'])).payload.toString()).toBe('Org1MSP/null');
+  });
+
+  test('calling a chaincode that is not launched fails the caller with the peer\'s reason', async () => {
+    const res = await cc.invoke(['call', 'nosuch', '', 'get', 'k']);
+    expect(res.status).toBe(500);
+    expect(res.committed).toBe(false);
+    expect(res.message).toContain('chaincode nosuch is not launched');
+  });
+
+  test('the shim splits a write batch to the advertised maximum', async () => {
+    const small = await MockPeer.start({ capabilities: { maxSizeWriteBatch: 1 } });
+    try {
+      const big = await small.launch('big', {
+        Init: () => success(),
+        async Invoke(stub) {
+          const s = stub as unknown as { startWriteBatch(): void; putState(k: string, v: Buffer): Promise<void> };
+          s.startWriteBatch();
+          for (const k of ['a', 'b', 'c']) await s.putState(k, Buffer.from(k));
+          return success();
+        },
+      });
+      const res = await big.invoke(['go']);
+      expect(res.committed).toBe(true);
+      expect(big.wire.filter((w) => w.direction === 'received' && w.type === 'WRITE_BATCH_STATE')).toHaveLength(3);
+      expect(small.ledger.keys('big')).toEqual(['a', 'b', 'c']);
+    } finally {
+      await small.stop();
+    }
   });
 
   test('KEEPALIVE can be sent and the chaincode keeps working', async () => {

@@ -6,7 +6,7 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema } from '../src/gen/peer/chaincode_pb';
-import { ChaincodeMessageSchema, ChaincodeMessage_Type as T, GetStateSchema, PutStateSchema, type ChaincodeMessage } from '../src/gen/peer/chaincode_shim_pb';
+import { ChaincodeMessageSchema, ChaincodeMessage_Type as T, GetStateSchema, PutStateSchema, WriteBatchStateSchema, WriteRecord_Type, type ChaincodeMessage } from '../src/gen/peer/chaincode_shim_pb';
 import { SignedProposalSchema } from '../src/gen/peer/proposal_pb';
 import { error, success } from '../src/response';
 import { server } from '../src/server';
@@ -134,6 +134,33 @@ describe('handshake and talk-back errors on a raw stream', () => {
     r.send({ type: T.ERROR, txid: tx.txid, channelId: tx.channelId, payload: Buffer.from('gave up') });
     expect(await invoked).toMatchObject({ outcome: 'ERROR', status: 500, message: 'gave up', committed: false });
     expect(peer.ledger.get('rawcc', 'k')).toBeUndefined();
+  });
+
+  test('a WRITE_BATCH_STATE over the advertised maximum gets ERROR and applies none of it', async () => {
+    const small = await MockPeer.start({ capabilities: { maxSizeWriteBatch: 2 } });
+    try {
+      const r = raw(small);
+      await r.register('rawcc:1.0');
+      const cc = await small.waitForChaincode('rawcc');
+      const invoked = cc.invoke(['go']);
+      const tx = (await r.next())!;
+      const batch = (keys: string[]) => r.send({
+        type: T.WRITE_BATCH_STATE, txid: tx.txid, channelId: tx.channelId,
+        payload: toBinary(WriteBatchStateSchema, create(WriteBatchStateSchema, { rec: keys.map((key) => ({ key, value: Buffer.from(key), type: WriteRecord_Type.PUT_STATE })) })),
+      });
+      batch(['a', 'b', 'c']);
+      const refused = (await r.next())!;
+      expect([refused.type, Buffer.from(refused.payload).toString()]).toEqual([T.ERROR, 'write batch of 3 records exceeds the maximum of 2']);
+      batch(['a', 'b']);
+      expect((await r.next())!.type).toBe(T.RESPONSE);
+      const response = new fabricProtos.peer.Response();
+      response.setStatus(200);
+      r.send({ type: T.COMPLETED, txid: tx.txid, channelId: tx.channelId, payload: response.serializeBinary() });
+      expect(await invoked).toMatchObject({ committed: true });
+      expect(small.ledger.keys('rawcc')).toEqual(['a', 'b']);
+    } finally {
+      await small.stop();
+    }
   });
 
   test('INIT carries is_init, the proposal and the channel', async () => {
