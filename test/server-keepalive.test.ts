@@ -1,0 +1,80 @@
+/**
+ * Keepalive of the chaincode server: an idle but healthy peer connection survives many ping
+ * periods, and a peer that goes silent (a frozen TCP path) is detected and its handler dropped.
+ * Short ping settings are passed as fabric-shim passes `grpc.*` server options.
+ */
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { server, type ChaincodeServer } from '../src/server';
+import { chaincode } from './fixtures/server-chaincode';
+import { RawPeer } from './fixtures/server-peer';
+
+/** A TCP relay whose traffic can be frozen, as when a peer host vanishes without a FIN. */
+async function relay(target: string): Promise<{ address: string; freeze(): void; close(): Promise<void> }> {
+  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
+  const sockets: net.Socket[] = [];
+  const srv = net.createServer((client) => {
+    const upstream = net.connect(port, host);
+    sockets.push(client, upstream);
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('error', () => undefined);
+    upstream.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return {
+    address: `127.0.0.1:${(srv.address() as AddressInfo).port}`,
+    freeze() {
+      for (const s of sockets) {
+        s.unpipe();
+        s.pause();
+      }
+    },
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => srv.close(() => r()));
+    },
+  };
+}
+
+const until = async (cond: () => boolean): Promise<void> => {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+};
+
+let srv: ChaincodeServer;
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function start(): Promise<ChaincodeServer> {
+  srv = server(chaincode, {
+    ccid: 'ka:1', address: '127.0.0.1:0',
+    'grpc.keepalive_time_ms': 100,
+    'grpc.keepalive_timeout_ms': 100,
+  });
+  await srv.start();
+  cleanups.push(() => srv.stop(500));
+  return srv;
+}
+
+it('keeps an idle, healthy peer connection across many keepalive periods', async () => {
+  await start();
+  const peer = await RawPeer.connect(srv.address);
+  cleanups.push(() => peer.close());
+  await new Promise((r) => setTimeout(r, 1_000)); // ten ping periods with no traffic
+  expect(srv.connections).toBe(1);
+  expect(await peer.invoke(['put', 'k', 'v'])).toMatchObject({ type: 'COMPLETED', status: 200 });
+});
+
+it('notices a peer that went silent and drops its connection', async () => {
+  await start();
+  const path = await relay(srv.address);
+  cleanups.push(() => path.close());
+  const peer = await RawPeer.connect(path.address);
+  cleanups.push(() => peer.close());
+  expect(await peer.invoke(['put', 'k', 'v'])).toMatchObject({ type: 'COMPLETED' });
+  expect(srv.connections).toBe(1);
+  path.freeze();
+  await until(() => srv.connections === 0);
+});
