@@ -114,6 +114,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./server-cli')).packageCommand([...rest]);
     case 'mock-peer':
       return (await import('./testing/cli')).mockPeerCommand([...rest]);
+    case 'metadata':
+      return (await import('./contract/cli')).metadataCommand([...rest]);
     case undefined:
     case 'help':
     case '--help':
