@@ -199,12 +199,19 @@ export function queryPromise<R, T>(promise: Promise<R>, iteratorOf: (result: R) 
 /** fabric-shim's `Iterators` export: the two iterator classes (and, as types, their values). */
 export const Iterators = { StateQueryIterator, HistoryQueryIterator } as const;
 
+// Aliases so the namespace below can name the module's types without importing itself.
+type StateQueryIteratorType = StateQueryIterator;
+type HistoryQueryIteratorType = HistoryQueryIterator;
+type KVType = KV;
+type KeyModificationType = KeyModification;
+type NextResultType<T> = NextResult<T>;
+
 /** Types under fabric-shim's `Iterators` namespace names. */
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace Iterators {
-  type StateQueryIterator = import('./iterators').StateQueryIterator;
-  type HistoryQueryIterator = import('./iterators').HistoryQueryIterator;
-  type KV = import('./iterators').KV;
-  type KeyModification = import('./iterators').KeyModification;
-  type NextResult<T> = import('./iterators').NextResult<T>;
+  type StateQueryIterator = StateQueryIteratorType;
+  type HistoryQueryIterator = HistoryQueryIteratorType;
+  type KV = KVType;
+  type KeyModification = KeyModificationType;
+  type NextResult<T> = NextResultType<T>;
 }
