@@ -1,0 +1,337 @@
+/**
+ * Metrics and traces through `@opentelemetry/api`, an optional peer dependency.
+ *
+ * The handler asks for one {@link TransactionTelemetry} per transaction. When the package is
+ * absent, or no OpenTelemetry SDK is registered (and none was passed in), it gets a shared no-op
+ * object: no allocation, a few branches per transaction. With an SDK it gets counters and
+ * histograms by chaincode function and outcome, an in-flight up-down counter, one SERVER span per
+ * transaction and a CLIENT child span per talk-back. A W3C `traceparent` (and `tracestate`) in
+ * the proposal's transient map makes the transaction span join the client's trace.
+ *
+ * Only names, ids, sizes and status codes are recorded: never arguments, state values or
+ * transient data (the trace headers are parsed, not recorded).
+ */
+import { createRequire } from 'node:module';
+import type * as OTel from '@opentelemetry/api';
+import { ChaincodeMessage_Type } from './gen/peer/chaincode_shim_pb';
+
+type Api = typeof OTel;
+
+/** Attribute and instrument names, exported so dashboards and tests share one spelling. */
+export const ATTR = {
+  chaincode: 'fabric.chaincode.name',
+  fn: 'fabric.chaincode.function',
+  channel: 'fabric.channel',
+  txId: 'fabric.tx_id',
+  kind: 'fabric.tx_kind',
+  status: 'fabric.response.status',
+  outcome: 'fabric.outcome',
+  messageType: 'fabric.message.type',
+} as const;
+
+/** Instrument names. */
+export const METRIC = {
+  transactions: 'chaincode.transactions',
+  duration: 'chaincode.transaction.duration',
+  active: 'chaincode.transactions.active',
+  ledgerDuration: 'chaincode.ledger.duration',
+} as const;
+
+/**
+ * How a transaction ended: `success` = COMPLETED with status < 400, `error` = COMPLETED with
+ * status >= 400 (the chaincode returned `Shim.error`; the peer fails the endorsement), `failure`
+ * = ERROR sent to the peer (the chaincode threw, or returned no response).
+ */
+export type Outcome = 'success' | 'error' | 'failure';
+
+/** What telemetry reads from the stub, only when recording (a ChaincodeStub fits). */
+export interface TransactionSource {
+  getFunctionAndParameters(): { fcn: string };
+  getTransient(): Map<string, Uint8Array>;
+}
+
+/** One transaction's telemetry, as the handler uses it. */
+export interface TransactionTelemetry {
+  /** Calls `fn.call(thisArg, arg)` with the transaction span as the active context (so user spans nest under it). */
+  run<A, R>(fn: (this: unknown, arg: A) => R, thisArg: unknown, arg: A): R;
+  /** Times one talk-back round trip of `type` (a ChaincodeMessage type); returns `pending` itself when not recording. */
+  talkBack<T>(type: number, pending: Promise<T>): Promise<T>;
+  /** The chaincode returned `result` and COMPLETED was sent. */
+  succeeded(result: unknown): void;
+  /** ERROR was sent to the peer because of `error`. */
+  failed(error: unknown): void;
+}
+
+/** The shared object handed out when nothing is recorded: no state, no allocation. */
+export const NO_TELEMETRY: TransactionTelemetry = Object.freeze({
+  run<A, R>(fn: (this: unknown, arg: A) => R, thisArg: unknown, arg: A): R {
+    return fn.call(thisArg, arg);
+  },
+  talkBack<T>(_type: number, pending: Promise<T>): Promise<T> {
+    return pending;
+  },
+  succeeded(): void {},
+  failed(): void {},
+});
+
+let api: Api | null | undefined;
+
+/** Loads @opentelemetry/api once; null when it is not installed (it is an optional peer dependency). */
+function loadApi(): Api | null {
+  if (api === undefined) {
+    try {
+      // Synchronous on purpose: the first transaction must not wait. __filename exists in CommonJS
+      // and in our ESM build (tsup `shims`).
+      const load = createRequire(typeof __filename === 'string' ? __filename : `${process.cwd()}/index.js`);
+      api = load('@opentelemetry/api') as Api;
+    } catch {
+      api = null;
+    }
+  }
+  return api;
+}
+
+/** Options of {@link createTelemetry}. */
+export interface TelemetryOptions {
+  /** Recorded as `fabric.chaincode.name` on every span and metric point. */
+  chaincodeId: string;
+  /** Use this provider instead of the global one (tests, or several SDKs in one process). */
+  tracerProvider?: OTel.TracerProvider;
+  /** Use this provider instead of the global one. */
+  meterProvider?: OTel.MeterProvider;
+}
+
+/** Starts transactions' telemetry for one chaincode. */
+export interface Telemetry {
+  /**
+   * Begins a transaction; `init` for an INIT message. Returns {@link NO_TELEMETRY} when nothing
+   * is recorded. The source's function name and transient map are read only when recording.
+   */
+  startTransaction(channelId: string, txId: string, init: boolean, source: TransactionSource): TransactionTelemetry;
+}
+
+const INSTRUMENTATION = 'fabric-shim-ts';
+/** Function names come from the client: cap their length so they cannot flood metric labels. */
+const MAX_FN = 64;
+
+interface Instruments {
+  transactions: OTel.Counter;
+  duration: OTel.Histogram;
+  active: OTel.UpDownCounter;
+  ledger: OTel.Histogram;
+}
+
+/** The tracer or instruments for the provider seen last; rebuilt when the global provider changes. */
+class Recorder {
+  private tracerFrom: unknown;
+  private tracer: OTel.Tracer | undefined;
+  private meterFrom: unknown;
+  private instruments: Instruments | undefined;
+  private noopTracerProvider: unknown;
+  private noopMeter: unknown;
+
+  constructor(
+    private readonly a: Api,
+    private readonly fixedTracer: OTel.TracerProvider | undefined,
+    private readonly fixedMeter: OTel.MeterProvider | undefined,
+  ) {}
+
+  /** The tracer to use now, undefined when no tracer provider is registered. */
+  currentTracer(): OTel.Tracer | undefined {
+    let provider: unknown = this.fixedTracer ?? this.a.trace.getTracerProvider();
+    // The global provider is always the same proxy; it delegates to a no-op until an SDK registers.
+    // Duck-typed, as another copy of the API package may have registered its own proxy.
+    const proxy = provider as { getDelegate?: () => unknown };
+    if (typeof proxy.getDelegate === 'function') provider = proxy.getDelegate();
+    if (provider === this.tracerFrom) return this.tracer;
+    this.tracerFrom = provider;
+    this.noopTracerProvider ??= new this.a.ProxyTracerProvider().getDelegate();
+    const noop = provider === this.noopTracerProvider || isNamed(provider, 'NoopTracerProvider');
+    this.tracer = noop ? undefined : (provider as OTel.TracerProvider).getTracer(INSTRUMENTATION);
+    return this.tracer;
+  }
+
+  /** The instruments to use now, undefined when no meter provider is registered. */
+  currentInstruments(): Instruments | undefined {
+    const provider = this.fixedMeter ?? this.a.metrics.getMeterProvider();
+    if (provider === this.meterFrom) return this.instruments;
+    this.meterFrom = provider;
+    const meter = provider.getMeter(INSTRUMENTATION);
+    this.noopMeter ??= this.a.createNoopMeter();
+    this.instruments = meter === this.noopMeter || isNamed(meter, 'NoopMeter') ? undefined : {
+      transactions: meter.createCounter(METRIC.transactions, { description: 'Transactions executed, by function and outcome', unit: '{transaction}' }),
+      duration: meter.createHistogram(METRIC.duration, { description: 'Time from the peer\'s INIT/TRANSACTION to our COMPLETED/ERROR', unit: 's' }),
+      active: meter.createUpDownCounter(METRIC.active, { description: 'Transactions being executed right now', unit: '{transaction}' }),
+      ledger: meter.createHistogram(METRIC.ledgerDuration, { description: 'Round trip of one request to the peer (GET_STATE, PUT_STATE...)', unit: 's' }),
+    };
+    return this.instruments;
+  }
+}
+
+/** True for the API's no-op classes, also when they come from another copy of the package. */
+function isNamed(value: unknown, className: string): boolean {
+  return (value as { constructor?: { name?: string } } | null)?.constructor?.name === className;
+}
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const HEX16 = /^[0-9a-f]{16}$/;
+
+/**
+ * Parses a W3C trace-context `traceparent` (version 00, or a later version read as 00 as the
+ * spec asks). Undefined when invalid, so a bad header starts a new trace instead of failing.
+ */
+export function parseTraceparent(header: string): { traceId: string; spanId: string; traceFlags: number } | undefined {
+  const parts = header.trim().split('-');
+  if (parts.length < 4) return undefined;
+  const [version, traceId, spanId, flags] = parts as [string, string, string, string];
+  if (!/^[0-9a-f]{2}$/.test(version) || version === 'ff') return undefined;
+  if (version === '00' && parts.length !== 4) return undefined;
+  if (!HEX32.test(traceId) || /^0+$/.test(traceId) || !HEX16.test(spanId) || /^0+$/.test(spanId)) return undefined;
+  if (!/^[0-9a-f]{2}$/.test(flags)) return undefined;
+  return { traceId, spanId, traceFlags: parseInt(flags, 16) & 1 };
+}
+
+const utf8 = new TextDecoder();
+
+/** The parent context from `traceparent`/`tracestate` in the transient map, or ROOT. */
+function parentContext(a: Api, source: TransactionSource): OTel.Context {
+  let transient: Map<string, Uint8Array>;
+  try {
+    transient = source.getTransient();
+  } catch {
+    return a.ROOT_CONTEXT;
+  }
+  const header = transient.get('traceparent');
+  if (header === undefined || header.length > 512) return a.ROOT_CONTEXT;
+  const parsed = parseTraceparent(utf8.decode(header));
+  if (parsed === undefined) return a.ROOT_CONTEXT;
+  const spanContext: OTel.SpanContext = { ...parsed, isRemote: true };
+  const state = transient.get('tracestate');
+  if (state !== undefined && state.length <= 512) spanContext.traceState = a.createTraceState(utf8.decode(state));
+  return a.trace.setSpanContext(a.ROOT_CONTEXT, spanContext);
+}
+
+function functionName(source: TransactionSource): string {
+  try {
+    const fcn = source.getFunctionAndParameters().fcn;
+    return fcn.length > MAX_FN ? fcn.slice(0, MAX_FN) : fcn;
+  } catch {
+    return '';
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A recording transaction. */
+class LiveTransaction implements TransactionTelemetry {
+  private readonly started = performance.now();
+  private readonly attrs: OTel.Attributes;
+  private ended = false;
+
+  constructor(
+    private readonly a: Api,
+    private readonly span: OTel.Span | undefined,
+    private readonly ctx: OTel.Context,
+    private readonly tracer: OTel.Tracer | undefined,
+    private readonly instruments: Instruments | undefined,
+    base: OTel.Attributes,
+  ) {
+    this.attrs = base;
+    instruments?.active.add(1, base);
+  }
+
+  run<A, R>(fn: (this: unknown, arg: A) => R, thisArg: unknown, arg: A): R {
+    return this.span === undefined ? fn.call(thisArg, arg) : this.a.context.with(this.ctx, fn, thisArg, arg);
+  }
+
+  talkBack<T>(type: number, pending: Promise<T>): Promise<T> {
+    const name = ChaincodeMessage_Type[type] ?? String(type);
+    const t0 = performance.now();
+    const span = this.tracer?.startSpan(name, { kind: this.a.SpanKind.CLIENT, attributes: { [ATTR.messageType]: name } }, this.ctx);
+    const done = (error: unknown): void => {
+      this.instruments?.ledger.record((performance.now() - t0) / 1000, {
+        [ATTR.chaincode]: this.attrs[ATTR.chaincode], [ATTR.messageType]: name, [ATTR.outcome]: error === undefined ? 'success' : 'failure',
+      });
+      if (span !== undefined) {
+        if (error !== undefined) span.setStatus({ code: this.a.SpanStatusCode.ERROR, message: messageOf(error) });
+        span.end();
+      }
+    };
+    return pending.then(
+      (value) => { done(undefined); return value; },
+      (error: unknown) => { done(error ?? 'rejected'); throw error; },
+    );
+  }
+
+  succeeded(result: unknown): void {
+    const status = (result as { status?: unknown } | null | undefined)?.status;
+    const code = typeof status === 'number' ? status : 0;
+    // The peer treats status >= 400 (shim.ERRORTHRESHOLD) as a failed endorsement.
+    const outcome: Outcome = code >= 400 ? 'error' : 'success';
+    let message: string | undefined;
+    if (outcome === 'error') {
+      const m = (result as { message?: unknown }).message;
+      message = m instanceof Error ? m.message : typeof m === 'string' ? m : undefined;
+    }
+    this.finish(outcome, code, message);
+  }
+
+  failed(error: unknown): void {
+    this.finish('failure', undefined, messageOf(error));
+  }
+
+  private finish(outcome: Outcome, status: number | undefined, message: string | undefined): void {
+    if (this.ended) return;
+    this.ended = true;
+    const seconds = (performance.now() - this.started) / 1000;
+    if (this.instruments !== undefined) {
+      this.instruments.active.add(-1, this.attrs);
+      const attrs = { ...this.attrs, [ATTR.outcome]: outcome };
+      this.instruments.transactions.add(1, attrs);
+      this.instruments.duration.record(seconds, attrs);
+    }
+    if (this.span !== undefined) {
+      this.span.setAttribute(ATTR.outcome, outcome);
+      if (status !== undefined) this.span.setAttribute(ATTR.status, status);
+      if (outcome !== 'success') {
+        this.span.setStatus(message === undefined ? { code: this.a.SpanStatusCode.ERROR } : { code: this.a.SpanStatusCode.ERROR, message });
+      }
+      this.span.end();
+    }
+  }
+}
+
+/** The telemetry of one chaincode; see {@link Telemetry}. */
+export function createTelemetry(options: TelemetryOptions): Telemetry {
+  let recorder: Recorder | null | undefined;
+  return {
+    startTransaction(channelId, txId, init, source) {
+      if (recorder === undefined) {
+        const a = loadApi();
+        recorder = a === null ? null : new Recorder(a, options.tracerProvider, options.meterProvider);
+      }
+      if (recorder === null) return NO_TELEMETRY;
+      const tracer = recorder.currentTracer();
+      const instruments = recorder.currentInstruments();
+      if (tracer === undefined && instruments === undefined) return NO_TELEMETRY;
+      const a = api as Api;
+      const fn = functionName(source);
+      // Metric attributes stay low-cardinality: no txid on metrics, only on the span.
+      const attrs: OTel.Attributes = { [ATTR.chaincode]: options.chaincodeId, [ATTR.channel]: channelId, [ATTR.fn]: fn };
+      let span: OTel.Span | undefined;
+      let ctx = a.ROOT_CONTEXT;
+      if (tracer !== undefined) {
+        const parent = parentContext(a, source);
+        span = tracer.startSpan(
+          `chaincode ${fn === '' ? (init ? 'Init' : 'Invoke') : fn}`,
+          { kind: a.SpanKind.SERVER, attributes: { ...attrs, [ATTR.txId]: txId, [ATTR.kind]: init ? 'init' : 'invoke' } },
+          parent,
+        );
+        ctx = a.trace.setSpan(parent, span);
+      }
+      return new LiveTransaction(a, span, ctx, tracer, instruments, attrs);
+    },
+  };
+}
