@@ -15,6 +15,8 @@ export interface FootprintInstall {
   label: string;
   kib: number;
   packages: number;
+  /** The five largest top-level entries of node_modules (a scope counts as one), to see what weighs. */
+  largest: { name: string; kib: number }[];
 }
 
 /** Both installs, ours first. */
@@ -55,7 +57,17 @@ function install(label: string, specs: string[], work: string): FootprintInstall
   npm(['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', ...specs], dir);
   const nodeModules = join(dir, 'node_modules');
   const kib = Number(execFileSync('du', ['-sk', nodeModules], { encoding: 'utf8' }).split('\t')[0]);
-  return { label, kib, packages: countPackages(nodeModules) };
+  const entries = readdirSync(nodeModules).filter((e) => !e.startsWith('.'));
+  const sizes = execFileSync('du', ['-sk', ...entries], { cwd: nodeModules, encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [size, name] = line.split('\t');
+      return { name: name ?? '', kib: Number(size) };
+    })
+    .sort((a, b) => b.kib - a.kib)
+    .slice(0, 5);
+  return { label, kib, packages: countPackages(nodeModules), largest: sizes };
 }
 
 function installedVersion(name: string): string {

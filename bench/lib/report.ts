@@ -150,8 +150,13 @@ export function renderReport(report: BenchReport): string {
     out.push('', 'installed footprint (npm install in an empty folder)');
     out.push(
       renderTable(
-        ['install', 'node_modules MiB', 'packages'],
-        fp.installs.map((i) => [i.label, fmt(i.kib / 1024, 1), fmt(i.packages)]),
+        ['install', 'node_modules MiB', 'packages', 'largest (MiB)'],
+        fp.installs.map((i) => [
+          i.label,
+          fmt(i.kib / 1024, 1),
+          fmt(i.packages),
+          i.largest.map((l) => `${l.name} ${fmt(l.kib / 1024, 1)}`).join(', '),
+        ]),
       ),
     );
     const [a, b] = fp.installs;
