@@ -7,7 +7,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ChaincodeInterface } from './chaincode';
 import { ShimError } from './errors';
@@ -46,12 +46,24 @@ export async function chaincodeFromExports(mod: unknown, where: string): Promise
     if (isChaincode(candidate)) return candidate;
     if (isChaincodeClass(candidate)) return new candidate();
   }
-  const contracts = m.contracts ?? d.contracts;
-  if (Array.isArray(contracts)) {
+  const exported = Array.isArray(m.contracts) ? m : Array.isArray(d.contracts) ? d : undefined;
+  if (exported !== undefined) {
+    // As fabric-chaincode-node's bootstrap: the package's name/version, serializers and
+    // META-INF/metadata.json come with the contracts.
     const { chaincodeFromContracts } = await import('./contract/chaincode-from-contract');
-    return chaincodeFromContracts(contracts as Parameters<typeof chaincodeFromContracts>[0]);
+    const { contractModuleFrom } = await import('./contract/module-loader');
+    const { contracts, ...options } = contractModuleFrom(exported, packageDir(where));
+    return chaincodeFromContracts(contracts, options);
   }
   throw new ShimError('CONFIG', `${where} exports no chaincode: export an object or class with Init and Invoke (as "chaincode", default, or the module), or "contracts"`);
+}
+
+/** The folder of the nearest package.json at or above `file` (the file's own folder if none). */
+function packageDir(file: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return dirname(file);
+  }
 }
 
 /** The module to load: `--module`, else `--module-path` (a file or a package directory), else the package in the working directory. */

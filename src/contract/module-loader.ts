@@ -42,17 +42,28 @@ export function readMetadataFile(modulePath: string): ChaincodeMetadata | undefi
 export function loadContractModule(modulePath = '.'): ContractModule {
   const dir = resolve(process.cwd(), modulePath);
   const pkgFile = join(dir, 'package.json');
-  const req = createRequire(pkgFile);
-  const pkg = req(pkgFile) as { main?: string; name?: string; version?: string };
+  const pkg = createRequire(pkgFile)(pkgFile) as { main?: string };
   if (!pkg.main) throw new Error("package.json does not contain a 'main' entry for the module");
-  const exported = req(resolve(dir, pkg.main)) as { contracts?: ContractLike[]; serializers?: SerializerConfig };
-  if (exported.serializers && !exported.serializers.transaction) {
+  return contractModuleFrom(createRequire(pkgFile)(resolve(dir, pkg.main)), dir);
+}
+
+/**
+ * Builds a {@link ContractModule} from what a package's main module exported, with the package's
+ * name, version and metadata file from `dir` (the folder holding its package.json).
+ */
+export function contractModuleFrom(exported: unknown, dir: string): ContractModule {
+  const exp = exported as { contracts?: ContractLike[]; serializers?: SerializerConfig };
+  if (exp.serializers && !exp.serializers.transaction) {
     throw new Error("There should be a 'transaction' property to define the serializer for use with transactions");
   }
-  const mod: ContractModule = { contracts: exported.contracts ?? [exported as unknown as ContractLike] };
-  if (exported.serializers) mod.serializers = exported.serializers;
-  if (pkg.name !== undefined) mod.title = pkg.name;
-  if (pkg.version !== undefined) mod.version = pkg.version;
+  const mod: ContractModule = { contracts: exp.contracts ?? [exp as unknown as ContractLike] };
+  if (exp.serializers) mod.serializers = exp.serializers;
+  const pkgFile = join(dir, 'package.json');
+  if (existsSync(pkgFile)) {
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name !== undefined) mod.title = pkg.name;
+    if (pkg.version !== undefined) mod.version = pkg.version;
+  }
   const metadata = readMetadataFile(dir);
   if (metadata) mod.metadata = metadata;
   return mod;
