@@ -47,11 +47,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function start(): Promise<ChaincodeServer> {
+/** Pings every 100 ms; `timeoutMs` is how long an unanswered ping is tolerated. */
+async function start(timeoutMs: number): Promise<ChaincodeServer> {
   srv = server(chaincode, {
     ccid: 'ka:1', address: '127.0.0.1:0',
     'grpc.keepalive_time_ms': 100,
-    'grpc.keepalive_timeout_ms': 100,
+    'grpc.keepalive_timeout_ms': timeoutMs,
   });
   await srv.start();
   cleanups.push(() => srv.stop(500));
@@ -59,7 +60,8 @@ async function start(): Promise<ChaincodeServer> {
 }
 
 it('keeps an idle, healthy peer connection across many keepalive periods', async () => {
-  await start();
+  // A generous ping timeout: the peer side runs in this (possibly busy) test process.
+  await start(5_000);
   const peer = await RawPeer.connect(srv.address);
   cleanups.push(() => peer.close());
   await new Promise((r) => setTimeout(r, 1_000)); // ten ping periods with no traffic
@@ -68,7 +70,7 @@ it('keeps an idle, healthy peer connection across many keepalive periods', async
 });
 
 it('notices a peer that went silent and drops its connection', async () => {
-  await start();
+  await start(200);
   const path = await relay(srv.address);
   cleanups.push(() => path.close());
   const peer = await RawPeer.connect(path.address);
