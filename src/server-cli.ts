@@ -14,7 +14,7 @@ import type { ChaincodeInterface } from './chaincode';
 import { readPemOrBase64, readSetting } from './config';
 import { ShimError } from './errors';
 import { shimLogger } from './logger';
-import { server, type ChaincodeServerOpts, type TlsProps } from './server';
+import type { ChaincodeServerOpts, TlsProps } from './server';
 
 const PACKAGE_USAGE = `Usage: fabric-shim-ts package ccaas --label <label> --address <host:port> [options]
 
@@ -304,6 +304,8 @@ export async function runServer(
   signals: SignalSource = process,
 ): Promise<number> {
   const log = shimLogger('server');
+  // Lazy: `package` shares this module and needs no gRPC.
+  const { server } = await import('./server');
   const srv = server(chaincode, config.options);
   await srv.start();
   // Printed (not only logged) so scripts and tests learn the real port when asked for port 0.
