@@ -11,6 +11,8 @@
  * and sizes only. As a second guard, byte arrays handed to any logger are written as their size.
  */
 
+import { compileTemplate, isFormatTemplate } from './log-format';
+
 /** Numeric severities; lower is more severe. */
 export const LEVELS = { critical: 0, error: 1, warn: 2, notice: 3, info: 4, debug: 5 } as const;
 /** A level name in our spelling (Fabric's WARNING is `warn`). */
@@ -143,9 +145,24 @@ export const textSink: LogSink = { write: (r) => void process.stderr.write(forma
 /** JSON lines on stderr. */
 export const jsonSink: LogSink = { write: (r) => void process.stderr.write(formatJson(r)) };
 
-/** The sink CORE_CHAINCODE_LOGGING_FORMAT asks for: JSON for `json`, text otherwise (a peer passes its Go format template there). */
+/**
+ * Lines in a Fabric format template on stderr (see log-format.ts), e.g. the peer's default
+ * `%{color}%{time:2006-01-02 15:04:05.000 MST} [%{module}] %{shortfunc} -> %{level:.4s} %{id:03x}%{color:reset} %{message}`.
+ * Colours only when stderr is a terminal.
+ */
+export function templateSink(template: string, colors: boolean = process.stderr.isTTY === true): LogSink {
+  const format = compileTemplate(template, colors);
+  return { write: (r) => void process.stderr.write(format(r)) };
+}
+
+/**
+ * The sink CORE_CHAINCODE_LOGGING_FORMAT asks for: JSON lines for `json` (Fabric's switch to its
+ * JSON encoder), the peer's template when it passes one, our text lines otherwise.
+ */
 export function sinkFromEnv(env: NodeJS.ProcessEnv = process.env): LogSink {
-  return env.CORE_CHAINCODE_LOGGING_FORMAT?.trim().toLowerCase() === 'json' ? jsonSink : textSink;
+  const format = env.CORE_CHAINCODE_LOGGING_FORMAT?.trim() ?? '';
+  if (format.toLowerCase() === 'json') return jsonSink;
+  return isFormatTemplate(format) ? templateSink(format) : textSink;
 }
 
 let defaultSink: LogSink = sinkFromEnv();

@@ -183,10 +183,22 @@ describe('formats', () => {
     expect(parsed.stack).toContain('Error: boom');
   });
 
-  it('CORE_CHAINCODE_LOGGING_FORMAT=json selects JSON; a peer format template stays text', () => {
+  it('CORE_CHAINCODE_LOGGING_FORMAT=json selects JSON; no value or a plain word selects text', () => {
     expect(sinkFromEnv({ CORE_CHAINCODE_LOGGING_FORMAT: 'JSON' })).toBe(jsonSink);
-    expect(sinkFromEnv({ CORE_CHAINCODE_LOGGING_FORMAT: '%{color}%{time:2006-01-02 15:04:05.000 MST} [%{module}] %{message}' })).toBe(textSink);
+    expect(sinkFromEnv({ CORE_CHAINCODE_LOGGING_FORMAT: 'text' })).toBe(textSink);
     expect(sinkFromEnv({})).toBe(textSink);
+  });
+
+  it('a peer format template in CORE_CHAINCODE_LOGGING_FORMAT is honoured', () => {
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const sink = sinkFromEnv({ CORE_CHAINCODE_LOGGING_FORMAT: '[%{module}] %{level:.4s} %{message}' });
+      expect([jsonSink, textSink]).not.toContain(sink);
+      sink.write({ ...record, msg: 'hi', fields: { k: 'v' } });
+      expect(spy.mock.calls.map((c) => String(c[0]))).toEqual(['[shim:handler] WARN hi k=v\n']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('configureLogging picks a format or a custom sink', () => {
