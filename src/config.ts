@@ -111,7 +111,8 @@ export function readPemOrBase64(fileValue: string | undefined, pathValue: string
   return undefined;
 }
 
-function grpcFlags(argv: readonly string[]): GrpcSettings {
+/** `--grpc.<option> value` flags as fabric-chaincode-node takes them; numbers as numbers (it declares them numeric). */
+export function readGrpcFlags(argv: readonly string[]): GrpcSettings {
   const settings: GrpcSettings = {};
   for (const arg of argv) {
     const m = /^--(grpc\.[A-Za-z0-9_.]+)(?:=|$)/.exec(arg);
@@ -145,7 +146,7 @@ export function readStartConfig(argv: readonly string[] = process.argv.slice(2),
   if (chaincodeId === undefined) {
     throw new ShimError('CONFIG', 'the chaincode id is not set: pass --chaincode-id-name <name> or set CORE_CHAINCODE_ID_NAME');
   }
-  const config: StartConfig = { peerAddress: peerTarget(peerAddress), chaincodeId, grpc: grpcFlags(argv) };
+  const config: StartConfig = { peerAddress: peerTarget(peerAddress), chaincodeId, grpc: readGrpcFlags(argv) };
   const mspId = readSetting(argv, env, [], ['CORE_PEER_LOCALMSPID']);
   if (mspId !== undefined) config.mspId = mspId;
   const modulePath = readSetting(argv, env, ['module', 'module-path'], []);

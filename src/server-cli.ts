@@ -5,13 +5,11 @@
  *
  * Both return an exit code; only src/cli.ts turns it into the process exit status.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createCcaasPackage } from './ccaas-package';
 import type { ChaincodeInterface } from './chaincode';
-import { readPemOrBase64, readSetting } from './config';
+import { loadChaincode } from './chaincode-module';
+import { readGrpcFlags, readPemOrBase64, readSetting } from './config';
 import { ShimError } from './errors';
 import { shimLogger } from './logger';
 import type { ChaincodeServerOpts, TlsProps } from './server';
@@ -191,20 +189,6 @@ function readGoStyleTls(env: NodeJS.ProcessEnv): Partial<TlsProps> {
   return tls;
 }
 
-/** `--grpc.name value` flags, numbers as numbers (fabric-shim declares them numeric). */
-function grpcFlags(argv: readonly string[], env: NodeJS.ProcessEnv): Record<`grpc.${string}`, number | string> {
-  const out: Record<`grpc.${string}`, number | string> = {};
-  for (const arg of argv) {
-    const m = /^--(grpc\.[A-Za-z0-9_.]+)(?:=|$)/.exec(arg);
-    if (m === null) continue;
-    const name = m[1] as `grpc.${string}`;
-    const raw = readSetting(argv, env, [name], []) ?? '';
-    const n = Number(raw);
-    out[name] = raw.trim() !== '' && Number.isFinite(n) ? n : raw;
-  }
-  return out;
-}
-
 /**
  * Reads the `server` configuration as fabric-chaincode-node's serverCommand does (flags win
  * over env), plus Fabric's ccaas names. Throws ShimError('CONFIG') naming what is wrong.
@@ -238,7 +222,7 @@ export function readServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (tls.clientCACerts !== undefined && tls.key === undefined) {
     throw new ShimError('CONFIG', 'a TLS client CA certificate is set but TLS is not (no key and cert)');
   }
-  const options: ChaincodeServerOpts = { ccid, address, ...grpcFlags(argv, env) };
+  const options: ChaincodeServerOpts = { ccid, address, ...readGrpcFlags(argv) };
   if (tls.key !== undefined && tls.cert !== undefined) options.tlsProps = tls as TlsProps;
   const mspId = env.CORE_PEER_LOCALMSPID;
   if (mspId !== undefined && mspId !== '') options.mspId = mspId;
@@ -251,41 +235,6 @@ export function readServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   // `--module` is `fabric-shim-ts start`'s flag; accepted so `start` in server mode takes the same arguments.
   const modulePath = readSetting(argv, env, ['module', 'module-path'], ['CORE_MODULE_PATH']) ?? '.';
   return { options, modulePath, shutdownGraceMs };
-}
-
-const isChaincode = (v: unknown): v is ChaincodeInterface =>
-  typeof v === 'object' && v !== null &&
-  typeof (v as Partial<ChaincodeInterface>).Init === 'function' && typeof (v as Partial<ChaincodeInterface>).Invoke === 'function';
-
-/**
- * The chaincode at `modulePath` (a package directory or a file): an exported chaincode object
- * (`chaincode`, default, or the module itself) is served as is; otherwise the module is a
- * contract package, loaded as fabric-chaincode-node's bootstrap does (`contracts`,
- * `serializers`, META-INF metadata) by the contract API's module loader.
- */
-export async function loadChaincode(modulePath: string, cwd: string = process.cwd()): Promise<ChaincodeInterface> {
-  const target = resolve(cwd, modulePath);
-  let file: string;
-  try {
-    file = createRequire(resolve(cwd, 'package.json')).resolve(target);
-  } catch (cause) {
-    throw new ShimError('CONFIG', `cannot find the chaincode module ${target} (is "main" in its package.json right, and is it built?)`, { cause });
-  }
-  // require in the CommonJS build (and tests), import() in the ESM build, where import() of a
-  // CommonJS module puts module.exports under `default`.
-  const loaded = (typeof require === 'function' ? require(file) : await import(pathToFileURL(file).href)) as Record<string, unknown>;
-  const inner = (typeof loaded.default === 'object' && loaded.default !== null ? loaded.default : {}) as Record<string, unknown>;
-  const mod = { ...inner, ...loaded };
-  for (const candidate of [mod.chaincode, mod.default, loaded]) if (isChaincode(candidate)) return candidate;
-  // Lazy: only contract packages pay for the contract machinery.
-  const contract = await import('./contract/module-loader');
-  if (existsSync(target) && statSync(target).isDirectory()) return contract.chaincodeFromModule(target);
-  const { chaincodeFromContracts } = await import('./contract/chaincode-from-contract');
-  const contracts = mod.contracts;
-  if (!Array.isArray(contracts)) {
-    throw new ShimError('CONFIG', `${file} exports no chaincode: export an object with Init and Invoke (as "chaincode" or default) or "contracts"`);
-  }
-  return chaincodeFromContracts(contracts as Parameters<typeof chaincodeFromContracts>[0]);
 }
 
 /** Process hooks {@link runServer} needs; `process` by default, injectable for tests. */

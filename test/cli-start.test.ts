@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { chaincodeFromExports } from '../src/cli';
+import { chaincodeFromExports } from '../src/chaincode-module';
 import type { ContractChaincode } from '../src/contract/chaincode-from-contract';
 
 describe('fabric-shim-ts start: loading a contracts module', () => {
