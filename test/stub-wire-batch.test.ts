@@ -122,6 +122,18 @@ describe('write batches', () => {
     expect(newPeer.ledger.get('probe', 'refused-1')).toBeUndefined();
   });
 
+  it('a refused automatic flush turns a successful Invoke into ERROR, not COMPLETED', async () => {
+    const { result, sent } = await probe.run(cc, async (stub) => {
+      stub.startWriteBatch();
+      await stub.putState('refused-3', 'x');
+      await stub.putPrivateData('nosuch', 'refused-4', 'y');
+    });
+    expect(result).toMatchObject({ outcome: 'ERROR', committed: false });
+    expect(result.message).toContain('collection mychannel/probe/nosuch could not be found');
+    expect(sent).toEqual(['WRITE_BATCH_STATE', 'ERROR']);
+    expect(newPeer.ledger.get('probe', 'refused-3')).toBeUndefined();
+  });
+
   it('with an older peer (capabilities: false) the same code sends plain messages', async () => {
     const { sent, result } = await oldProbe.run(oldCc, async (stub) => {
       stub.startWriteBatch();
