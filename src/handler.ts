@@ -271,7 +271,15 @@ export class ChaincodeHandler {
     }
     scope.close();
     this.retire(tx);
-    this.trySend(reply);
+    try {
+      this.stream.send(reply);
+    } catch (err) {
+      this.log.error(`cannot send ${Type[reply.type]} to the peer`, { channel: tx.channelId, txid: tx.txId, error: errorText(err) });
+      // E.g. a response above the send limit: the stream is fine, so answer ERROR now rather
+      // than leave the peer waiting out its execute timeout.
+      const streamGone = err instanceof ShimError && err.code === 'STREAM_CLOSED';
+      if (reply.type === Type.COMPLETED && !streamGone) this.sendError(tx.channelId, tx.txId, `${method}() response not sent: ${errorText(err)}`);
+    }
   }
 
   /** Forgets a finished transaction; calls it left behind reject TRANSACTION_CLOSED. */

@@ -113,6 +113,12 @@ export function channelOptions(settings: GrpcSettings = {}): Record<string, numb
   return options;
 }
 
+/** The send limit in bytes the options set (negative = unlimited, as in grpc). */
+function sendLimit(options: Record<string, number | string>): number {
+  const limit = Number(options['grpc.max_send_message_length']);
+  return Number.isFinite(limit) ? limit : MAX_MESSAGE_BYTES;
+}
+
 // Messages are encoded in PeerStream.send (so an encoding failure reaches the caller instead of
 // cancelling the call inside grpc-js); gRPC itself only passes the bytes along.
 // Both directions carry ChaincodeMessage, so one definition serves client and server alike.
@@ -169,6 +175,8 @@ class GrpcPeerStream implements PeerStream {
     readonly remote: string,
     private readonly isClient: boolean,
     private readonly onFinish?: () => void,
+    /** grpc.max_send_message_length; negative = no limit. */
+    private readonly maxSendBytes: number = -1,
   ) {
     this.flush = this.flush.bind(this);
     // Attached at once: a call can fail before anyone listens, and an unhandled 'error' would throw.
@@ -189,6 +197,11 @@ class GrpcPeerStream implements PeerStream {
       throw new ShimError('STREAM_CLOSED', `stream with ${this.remote} is closed`);
     }
     const bytes = toBinary(ChaincodeMessageSchema, msg);
+    if (this.maxSendBytes >= 0 && bytes.byteLength > this.maxSendBytes) {
+      // grpc-js would cancel the whole call (RESOURCE_EXHAUSTED), failing every transaction on
+      // it; refuse this one message instead, as grpc-go's SendMsg does for the Go shim.
+      throw new ShimError('INVALID_ARGUMENT', `message of ${bytes.byteLength} bytes is larger than the send limit of ${this.maxSendBytes} bytes (grpc.max_send_message_length); not sent`);
+    }
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.backlog !== undefined) {
       this.backlog.push(buf);
@@ -286,7 +299,7 @@ function dial(
   const client = new Client(target(address), clientCredentials(opts.tls), options);
   const open = client[method] as () => grpc.ClientDuplexStream<Buffer, ChaincodeMessage>;
   const call = open.call(client);
-  return new GrpcPeerStream(call, address, true, () => client.close());
+  return new GrpcPeerStream(call, address, true, () => client.close(), sendLimit(options));
 }
 
 /** Client mode: dial protos.ChaincodeSupport/Register on a peer. */
@@ -318,9 +331,10 @@ export async function serveStreams(
   onStream: (stream: PeerStream) => void,
   opts: { address: string; tls?: TlsServerOptions; grpc?: GrpcSettings },
 ): Promise<StreamServer> {
-  const server = new grpc.Server(channelOptions(opts.grpc));
+  const options = channelOptions(opts.grpc);
+  const server = new grpc.Server(options);
   const handle = (call: grpc.ServerDuplexStream<ChaincodeMessage, Buffer>): void => {
-    onStream(new GrpcPeerStream(call, call.getPeer(), false));
+    onStream(new GrpcPeerStream(call, call.getPeer(), false, undefined, sendLimit(options)));
   };
   if (service === 'ChaincodeSupport') server.addService(CHAINCODE_SUPPORT, { Register: handle });
   else server.addService(CHAINCODE, { Connect: handle });
