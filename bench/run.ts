@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { buildChaincodes, ensureDist, ROOT, type ShimKind } from './lib/build';
 import { launchChaincode } from './lib/chaincode-process';
 import { measureFootprint } from './lib/footprint';
-import { runCell, type CellSpec, type LoadTiming } from './lib/load';
+import { runCell, runSoak, type CellSpec, type LoadTiming } from './lib/load';
 import { parseOptions, USAGE, type BenchOptions } from './lib/options';
 import { startPeer, type BenchPeer } from './lib/peer';
-import { renderReport, type BenchReport, type ShimResults } from './lib/report';
+import { LABEL_SOAK, renderReport, type BenchReport, type ShimResults } from './lib/report';
 import { requireTime } from './lib/require-time';
 
 /** The grid: n x (getState + putState) with 1 or 64 transactions in flight, then write-heavy. */
@@ -26,6 +26,8 @@ const CELLS: CellSpec[] = [
 /** The logging row repeats this cell in a process logging at info. */
 const LOGGING_CELL: CellSpec = { label: 'kv n=1 x64 @info', fcn: 'benchKV', n: 1, inFlight: 64 };
 const LOGGING_BASE = 'kv n=1 x64';
+/** The soak run (--soak): memory over many transactions of this cell, in its own process. */
+const SOAK_CELL: CellSpec = { label: LABEL_SOAK, fcn: 'benchKV', n: 1, inFlight: 64 };
 /** Level for every other cell: quiet, so the grid measures the shim and not the logger. */
 const QUIET_LEVEL = 'warning';
 
@@ -46,8 +48,9 @@ async function measureShim(
   file: string,
   timing: LoadTiming,
   results: ShimResults,
-  profile: boolean,
+  opts: BenchOptions,
 ): Promise<void> {
+  const { profile } = opts;
   const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles')}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
   const main = await launchChaincode(peer, { file, name: `bench-${kind}`, logLevel: QUIET_LEVEL, nodeArgs });
   try {
@@ -69,6 +72,15 @@ async function measureShim(
     log(`  ${kind.padEnd(11)} ${LOGGING_CELL.label.padEnd(20)} ${results.logging.txPerSec.toFixed(0).padStart(7)} tx/s`);
   } finally {
     await noisy.stop();
+  }
+  if (opts.soak > 0) {
+    const soak = await launchChaincode(peer, { file, name: `bench-${kind}-soak`, logLevel: QUIET_LEVEL });
+    try {
+      results.soak = await runSoak(soak.chaincode, soak.pid, SOAK_CELL, opts.soak, `${kind}-soak-`);
+      log(`  ${kind.padEnd(11)} soak ${opts.soak} tx: RSS ${results.soak.rssKiB.map(([, k]) => Math.round(k / 1024)).join(' ')} MiB`);
+    } finally {
+      await soak.stop();
+    }
   }
 }
 
@@ -107,7 +119,7 @@ async function main(opts: BenchOptions): Promise<void> {
     }
     for (const kind of opts.shims) {
       log(`${kind}: ${CELLS.length + 1} cells x (${opts.warmup} s warm-up + ${opts.duration} s)`);
-      await measureShim(peer, kind, files[kind], timing, report.shims[kind]!, opts.profile);
+      await measureShim(peer, kind, files[kind], timing, report.shims[kind]!, opts);
     }
   } finally {
     await peer.stop();

@@ -113,3 +113,38 @@ export async function runCell(
   if (firstError !== undefined) result.firstError = firstError;
   return result;
 }
+
+/** RSS of the chaincode process sampled along a long run. */
+export interface SoakResult {
+  transactions: number;
+  /** [transactions done, VmRSS KiB] after each tenth of the run. */
+  rssKiB: [number, number][];
+  errors: number;
+}
+
+/**
+ * Runs `total` transactions of `spec` (closed loop) and samples VmRSS after each tenth, to see
+ * whether memory settles (a leak grows with the count, not with the load).
+ */
+export async function runSoak(chaincode: BenchChaincode, pid: number, spec: CellSpec, total: number, keyPrefix: string): Promise<SoakResult> {
+  const step = Math.max(1, Math.floor(total / 10));
+  const rssKiB: [number, number][] = [];
+  let started = 0;
+  let done = 0;
+  let errors = 0;
+  const worker = async (id: number): Promise<void> => {
+    const args = [spec.fcn, `${keyPrefix}w${id}_`, String(spec.n)];
+    while (started < total && errors <= 100) {
+      started++;
+      try {
+        await chaincode.invoke(args);
+      } catch {
+        errors++;
+      }
+      done++;
+      if (done % step === 0) rssKiB.push([done, memoryKiB(pid).rss]);
+    }
+  };
+  await Promise.all(Array.from({ length: spec.inFlight }, (_, i) => worker(i)));
+  return { transactions: done, rssKiB, errors };
+}

@@ -15,11 +15,13 @@ export interface BenchOptions {
   footprint: boolean;
   /** Write a V8 CPU profile of each main chaincode process to bench/results/profiles/. */
   profile: boolean;
+  /** Transactions of the soak run per shim (RSS growth); 0 = no soak run. */
+  soak: number;
 }
 
 /** Usage text printed by --help. */
 export const USAGE = `npm run bench -- [--duration 5] [--warmup 1] [--runs 5] [--peer mock|minimal]
-                 [--shims ours,fabric-shim,baseline] [--no-footprint] [--profile]`;
+                 [--shims ours,fabric-shim,baseline] [--no-footprint] [--profile] [--soak 100000]`;
 
 const ALL_SHIMS: ShimKind[] = ['ours', 'fabric-shim', 'baseline'];
 
@@ -31,7 +33,7 @@ function positive(name: string, text: string | undefined): number {
 
 /** Parses argv (without node and script). */
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const opts: BenchOptions = { duration: 5, warmup: 1, runs: 5, peer: 'mock', shims: [...ALL_SHIMS], footprint: true, profile: false };
+  const opts: BenchOptions = { duration: 5, warmup: 1, runs: 5, peer: 'mock', shims: [...ALL_SHIMS], footprint: true, profile: false, soak: 0 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = (): string | undefined => inline ?? argv[++i];
@@ -57,6 +59,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         opts.shims = list as ShimKind[];
         break;
       }
+      case '--soak':
+        opts.soak = Math.round(positive('soak', value()));
+        break;
       case '--profile':
         opts.profile = true;
         break;

@@ -3,7 +3,7 @@
  * absolute figures per cell and shim, one table of ratios ours/fabric-shim and ours/baseline.
  */
 import type { ShimKind } from './build';
-import type { CellResult } from './load';
+import type { CellResult, SoakResult } from './load';
 import type { RequireTiming } from './require-time';
 import type { BenchOptions } from './options';
 import type { FootprintResult } from './footprint';
@@ -21,6 +21,8 @@ export interface ShimResults {
   /** Transactions the main process ran in total (warm-up included) and its RSS after each cell. */
   totalTransactions: number;
   rssAfterCellKiB: number[];
+  /** The --soak run, if any. */
+  soak?: SoakResult;
 }
 
 /** The JSON written to bench/results/<timestamp>.json. */
@@ -31,6 +33,9 @@ export interface BenchReport {
   shims: Partial<Record<ShimKind, ShimResults>>;
   footprint?: FootprintResult | { skipped: string };
 }
+
+/** The cell the soak run repeats (run.ts). */
+export const LABEL_SOAK = 'kv n=1 x64';
 
 function fmt(value: number, digits = 0): string {
   if (!Number.isFinite(value)) return '-';
@@ -143,6 +148,20 @@ export function renderReport(report: BenchReport): string {
       extra,
     ),
   );
+
+  const soaks = kinds.filter((k) => get(k)?.soak);
+  if (soaks.length > 0) {
+    out.push('', `soak: ${LABEL_SOAK}, VmRSS MiB after each tenth of the run`);
+    out.push(
+      renderTable(
+        ['shim', 'transactions', 'RSS MiB at 10 % .. 100 %', 'errors'],
+        soaks.map((k) => {
+          const s = get(k)!.soak!;
+          return [k, fmt(s.transactions), s.rssKiB.map(([, kib]) => fmt(kib / 1024, 0)).join(' '), fmt(s.errors)];
+        }),
+      ),
+    );
+  }
 
   const fp = report.footprint;
   if (fp && 'skipped' in fp) out.push('', `installed footprint: skipped (${fp.skipped})`);
