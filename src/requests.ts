@@ -29,8 +29,6 @@ import {
   StateMetadataResultSchema,
   StateMetadataSchema,
   WriteBatchStateSchema,
-  WriteRecordSchema,
-  WriteRecord_Type,
   type QueryResponse,
   type WriteRecord,
 } from './gen/peer/chaincode_shim_pb';
@@ -38,6 +36,9 @@ import { ResponseSchema } from './gen/peer/proposal_response_pb';
 import { ShimError } from './errors';
 import type { ChaincodeResponse } from './response';
 import type { TalkBack } from './talk-back';
+
+/** The metakey under which Fabric stores a key-level endorsement policy (peer.MetaDataKeys). */
+export const VALIDATION_PARAMETER = 'VALIDATION_PARAMETER';
 
 /** Wraps bytes as a Node Buffer without copying: fabric-shim returns Buffers users call `.toString()` on. */
 export function asBuffer(bytes: Uint8Array): Buffer {
@@ -214,59 +215,4 @@ export function decodeInvokeResponse(bytes: Uint8Array): InvokeResponse {
     throw new ShimError('PEER_ERROR', Buffer.from(msg.payload).toString('utf8'));
   }
   throw new ShimError('PROTOCOL', `Called chaincode answered ${ChaincodeMessage_Type[msg.type] ?? msg.type}, expected COMPLETED or ERROR`);
-}
-
-// ---------------------------------------------------------------- write batch
-
-/**
- * Writes collected between startWriteBatch and finishWriteBatch. As in the Go shim
- * (shim/batch.go) the last write per (collection, key) wins, with metadata writes kept
- * apart from data writes; records keep first-write order so chunks are deterministic.
- */
-export class WriteBatch {
-  private readonly writes = new Map<string, WriteRecord>();
-
-  /** Number of records that will be sent. */
-  get size(): number {
-    return this.writes.size;
-  }
-
-  private data(rec: WriteRecord): void {
-    this.writes.set(`d\u0000${rec.collection}\u0000${rec.key}`, rec);
-  }
-
-  /** Records a PUT_STATE. */
-  putState(collection: string, key: string, value: Uint8Array): void {
-    this.data(create(WriteRecordSchema, { key, value, collection, type: WriteRecord_Type.PUT_STATE }));
-  }
-  /** Records a DEL_STATE. */
-  delState(collection: string, key: string): void {
-    this.data(create(WriteRecordSchema, { key, collection, type: WriteRecord_Type.DEL_STATE }));
-  }
-  /** Records a PURGE_PRIVATE_DATA. */
-  purgeState(collection: string, key: string): void {
-    this.data(create(WriteRecordSchema, { key, collection, type: WriteRecord_Type.PURGE_PRIVATE_DATA }));
-  }
-  /** Records a PUT_STATE_METADATA entry. */
-  putMetadata(collection: string, key: string, metakey: string, value: Uint8Array): void {
-    const metadata = create(StateMetadataSchema, { metakey, value });
-    this.writes.set(`m\u0000${collection}\u0000${key}`, create(WriteRecordSchema, { key, collection, metadata, type: WriteRecord_Type.PUT_STATE_METADATA }));
-  }
-
-  /** The records, in first-write order. */
-  records(): WriteRecord[] {
-    return [...this.writes.values()];
-  }
-}
-
-/**
- * Sends `records` as WRITE_BATCH_STATE messages of at most `maxSize` records each, one
- * after the other (a failure stops the rest). Nothing is sent for an empty list. A
- * maximum below 1 sends one record per message, as the Go shim's loop does.
- */
-export async function sendWriteBatch(talkBack: TalkBack, records: WriteRecord[], maxSize: number): Promise<void> {
-  const size = Math.max(1, Math.floor(maxSize));
-  for (let i = 0; i < records.length; i += size) {
-    await roundTrip(talkBack, ChaincodeMessage_Type.WRITE_BATCH_STATE, encodeWriteBatch(records.slice(i, i + size)), decodeNothing);
-  }
 }

@@ -2,6 +2,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeMessage_Type as T, QueryResponseMetadataSchema, StateMetadataResultSchema, WriteBatchStateSchema } from '../src/gen/peer/chaincode_shim_pb';
 import { ShimError } from '../src/errors';
 import * as rq from '../src/requests';
+import { WriteBatch, sendWriteBatch } from '../src/state-writes';
 import { FakeTalkBack, peerError } from './support/fake-talk-back';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -48,7 +49,7 @@ describe('encoders read back by the official fabric-protos', () => {
     expect(spec.getChaincodeId().getName()).toBe('cc/ch');
     expect(spec.getInput().getArgsList_asU8().map(text)).toEqual(['f', 'x']);
 
-    const batch = new rq.WriteBatch();
+    const batch = new WriteBatch();
     batch.putState('', 'k', Buffer.from('v'));
     batch.putMetadata('', 'k', 'VALIDATION_PARAMETER', Uint8Array.from([2]));
     batch.delState('c', 'd');
@@ -96,11 +97,11 @@ describe('roundTrip', () => {
 
 describe('sendWriteBatch', () => {
   it('chunks by the maximum; a maximum below 1 sends one record per message (Go shim)', async () => {
-    const batch = new rq.WriteBatch();
+    const batch = new WriteBatch();
     for (const k of ['a', 'b', 'c', 'd', 'e']) batch.putState('', k, Buffer.from(k));
     const sizes = async (max: number) => {
       const tb = new FakeTalkBack();
-      await rq.sendWriteBatch(tb, batch.records(), max);
+      await sendWriteBatch(tb, batch.records(), max);
       return tb.calls.map((_, i) => tb.decoded(i, WriteBatchStateSchema).rec.length);
     };
     expect(await sizes(2)).toEqual([2, 2, 1]);
@@ -109,10 +110,10 @@ describe('sendWriteBatch', () => {
   });
 
   it('stops at the first failed chunk', async () => {
-    const batch = new rq.WriteBatch();
+    const batch = new WriteBatch();
     for (const k of ['a', 'b', 'c']) batch.delState('', k);
     const tb = new FakeTalkBack().answer(T.WRITE_BATCH_STATE, peerError('full'));
-    await expect(rq.sendWriteBatch(tb, batch.records(), 1)).rejects.toMatchObject({ message: 'full' });
+    await expect(sendWriteBatch(tb, batch.records(), 1)).rejects.toMatchObject({ message: 'full' });
     expect(tb.calls).toHaveLength(1);
   });
 });

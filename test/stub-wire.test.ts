@@ -17,6 +17,7 @@ import type { MockChaincode } from '../src/testing/mock-chaincode';
 import { buildSignedProposal } from '../src/testing/proposals';
 import { TxSimulation } from '../src/testing/simulation';
 import { Probe, count } from './support/stub-wire-probe';
+import type { DecodedSignedProposal, InvokeResponse, SerializedIdentity, SplitCompositeKey, StateValue, Timestamp } from '../src/index';
 
 let peer: MockPeer;
 let cc: MockChaincode;
@@ -112,7 +113,9 @@ describe('proposal', () => {
       signed: stub.getSignedProposal(),
       binding: stub.getBinding(),
     }), ['p'], { identity: handle, timestamp: when, transient: { price: '10', blob: Uint8Array.from([1, 2]) } });
-    expect(value.creator.mspid).toBe('Org2MSP');
+    // The stub's return types are public names of the package (typechecked by tsc --noEmit).
+    const typed: { creator: SerializedIdentity; ts: Timestamp; signed: DecodedSignedProposal } = value;
+    expect(typed.creator.mspid).toBe('Org2MSP');
     expect(Buffer.from(value.creator.idBytes).toString('utf8')).toBe(identity.certificatePem);
     expect(value.transient).toEqual(new Map([['price', Buffer.from('10')], ['blob', Buffer.from([1, 2])]]));
     expect(value.ts.seconds.toNumber()).toBe(Math.floor(when.getTime() / 1000));
@@ -212,7 +215,11 @@ describe('invokeChaincode', () => {
       const where = await stub.invokeChaincode('callee', [Buffer.from('where')]);
       return { r, where };
     });
-    expect(value.r).toMatchObject({ status: 200, payload: Buffer.from('stored from-probe') });
+    const typed: InvokeResponse = value.r;
+    expect(typed).toMatchObject({ status: 200, payload: Buffer.from('stored from-probe') });
+    const split: SplitCompositeKey = { objectType: 'o', attributes: [] };
+    const asValue: StateValue = typed.payload;
+    expect([split.objectType, asValue.length]).toEqual(['o', 17]);
     expect(Buffer.isBuffer(value.r.payload)).toBe(true);
     expect(value.where.payload.toString()).toBe(`mychannel ${result.txId}`);
     expect(count(sent, 'INVOKE_CHAINCODE')).toBe(2);
