@@ -1,6 +1,6 @@
 // The complete example test shown in README.md ("Testing contracts with the mock peer"): keep the two in step.
 import { Shim, type ChaincodeInterface, type ChaincodeStub } from 'fabric-shim-ts';
-import { MockPeer } from 'fabric-shim-ts/testing';
+import { MockPeer, type MockChaincode } from 'fabric-shim-ts/testing';
 
 class Counter implements ChaincodeInterface {
   async Init() {
@@ -19,13 +19,14 @@ class Counter implements ChaincodeInterface {
 
 describe('Counter chaincode', () => {
   let peer: MockPeer;
+  let cc: MockChaincode;
   beforeAll(async () => {
     peer = await MockPeer.start(); // gRPC on 127.0.0.1, port 0
+    cc = await peer.launch('counter', new Counter()); // our shim, in-process, over real gRPC
   });
   afterAll(() => peer.stop()); // stops the server and every launched chaincode
 
   it('increments over the wire and commits the result', async () => {
-    const cc = await peer.launch('counter', new Counter()); // our shim, in-process, over real gRPC
     const res = await cc.invoke(['increment', 'visits'], { identity: peer.identity('Org1MSP', { role: 'auditor' }) });
     expect(res.status).toBe(200);
     expect(res.payload.toString()).toBe('1');
@@ -34,7 +35,6 @@ describe('Counter chaincode', () => {
   });
 
   it('rejects an unknown function and commits nothing', async () => {
-    const cc = peer.chaincode('counter');
     const res = await cc.invoke(['decrement', 'visits']);
     expect(res.status).toBe(500);
     expect(res.message).toContain('unknown function');
