@@ -2,6 +2,7 @@
  * Start-up configuration from Fabric's environment variables and fabric-chaincode-node's
  * `start` flags (lib/cmds/startCommand.js), flags winning over the environment.
  */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ShimError } from './errors';
 import type { GrpcSettings, TlsClientOptions } from './stream';
@@ -97,18 +98,34 @@ export function readPemOrBase64(fileValue: string | undefined, pathValue: string
   if (fileValue !== undefined && fileValue !== '') {
     const pem = readFile(fileValue, what);
     if (!PEM.test(pem.toString('latin1'))) throw new ShimError('CONFIG', `the ${what} file ${fileValue} holds no PEM block`);
-    return pem;
+    return checkPem(pem, fileValue, what);
   }
   if (pathValue !== undefined && pathValue !== '') {
     const bytes = readFile(pathValue, what);
     const raw = bytes.toString('latin1');
     // Tolerate a PEM where base64 is expected: some deployments mount the same file under both names.
-    if (PEM.test(raw)) return bytes;
+    if (PEM.test(raw)) return checkPem(bytes, pathValue, what);
     const pem = Buffer.from(raw.trim(), 'base64');
     if (!PEM.test(pem.toString('latin1'))) throw new ShimError('CONFIG', `the ${what} file ${pathValue} holds neither base64 of a PEM nor a PEM`);
-    return pem;
+    return checkPem(pem, pathValue, what);
   }
   return undefined;
+}
+
+/**
+ * Parses certificates and private keys in `pem`, so a corrupt file is named at start-up rather
+ * than surfacing later as an anonymous TLS failure ("DECODER routines::unsupported", or a
+ * handshake the peer drops). Returns `pem`.
+ */
+function checkPem(pem: Buffer, file: string, what: string): Buffer {
+  const text = pem.toString('latin1');
+  try {
+    for (const block of text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []) new X509Certificate(block);
+    if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) createPrivateKey(text);
+  } catch (cause) {
+    throw new ShimError('CONFIG', `the ${what} file ${file} holds a malformed PEM: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+  return pem;
 }
 
 /** `--grpc.<option> value` flags as fabric-chaincode-node takes them; numbers as numbers (it declares them numeric). */
