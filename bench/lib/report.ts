@@ -14,8 +14,8 @@ export interface ShimResults {
   cells: CellResult[];
   /** The logging cell, run in a second process at CORE_CHAINCODE_LOGGING_LEVEL=info. */
   logging?: CellResult;
-  /** Label of the quiet cell the logging row compares with. */
-  loggingBaseLabel?: string;
+  /** The same cell in a fresh process at the quiet level, run just before the logging one. */
+  loggingQuiet?: CellResult;
   startupMs: number[];
   require: RequireTiming[];
   /** Transactions the main process ran in total (warm-up included) and its RSS after each cell. */
@@ -117,8 +117,9 @@ export function renderReport(report: BenchReport): string {
   const req = (k: ShimKind): number => median(get(k)?.require.map((r) => r.ms) ?? []);
   for (const kind of kinds) {
     const r = get(kind)!;
-    const quiet = r.loggingBaseLabel ? byKind.get(kind)!.get(r.loggingBaseLabel) : undefined;
+    const quiet = r.loggingQuiet;
     const loss = quiet && r.logging ? `${fmt((1 - r.logging.txPerSec / quiet.txPerSec) * 100, 1)} %` : '-';
+    const cpuUp = quiet && r.logging ? `${fmt((r.logging.cpuMicrosPerTx / quiet.cpuMicrosPerTx - 1) * 100, 1)} %` : '-';
     const rss = r.rssAfterCellKiB;
     extra.push([
       kind,
@@ -126,6 +127,7 @@ export function renderReport(report: BenchReport): string {
       fmt(req(kind), 1),
       fmt(median(r.require.map((x) => x.modules))),
       loss,
+      cpuUp,
       rss.length > 0 ? `${fmt(rss[0]! / 1024, 1)} -> ${fmt(rss[rss.length - 1]! / 1024, 1)}` : '-',
       fmt(r.totalTransactions),
     ]);
@@ -139,12 +141,13 @@ export function renderReport(report: BenchReport): string {
       '',
       '',
       '',
+      '',
     ]);
   }
   out.push('', 'start-up, require, logging, memory over the run');
   out.push(
     renderTable(
-      ['shim', 'start->READY ms', 'require ms', 'modules', 'info-log tx/s loss', 'RSS MiB first->last cell', 'total tx'],
+      ['shim', 'start->READY ms', 'require ms', 'modules', 'info-log tx/s loss', 'info-log CPU/tx +', 'RSS MiB first->last cell', 'total tx'],
       extra,
     ),
   );
