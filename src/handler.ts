@@ -10,7 +10,8 @@ import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema } from './gen/peer/c
 import { ResponseSchema } from './gen/peer/proposal_response_pb';
 import type { ChaincodeEvent } from './gen/peer/chaincode_event_pb';
 import { ShimError } from './errors';
-import { shimLogger, type Logger } from './logger';
+import { shimLogger, transactionLogger, type Logger } from './logger';
+import { createTelemetry, NO_TELEMETRY, type Telemetry, type TransactionTelemetry } from './telemetry';
 import type { PeerCapabilities, TalkBack, TransactionScope } from './talk-back';
 import type { PeerStream } from './stream';
 import type { ChaincodeInterface } from './chaincode';
@@ -71,6 +72,8 @@ class Transaction implements TalkBack {
   /** Head = the call on the wire; the rest wait their turn. */
   readonly queue: PendingCall[] = [];
   closed = false;
+  /** Spans and metrics of this transaction; the shared no-op when nothing records. */
+  obs: TransactionTelemetry = NO_TELEMETRY;
   constructor(
     private readonly link: TxLink,
     readonly channelId: string,
@@ -81,7 +84,7 @@ class Transaction implements TalkBack {
     return this.link.capabilities;
   }
   call(type: Type, payload: Uint8Array): Promise<Uint8Array> {
-    return new Promise<Uint8Array>((resolve, reject) => {
+    return this.obs.talkBack(type, new Promise<Uint8Array>((resolve, reject) => {
       const requestType = Type[type];
       if (this.closed) {
         reject(new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} has completed; ${requestType} not sent`, { txId: this.txId, channelId: this.channelId, requestType }));
@@ -90,7 +93,7 @@ class Transaction implements TalkBack {
       } else {
         this.link.enqueue(this, { type, payload, resolve, reject });
       }
-    });
+    }));
   }
 }
 
@@ -107,6 +110,7 @@ export class ChaincodeHandler {
   private failure: ShimError | undefined;
   private started = false;
   private readonly log: Logger;
+  private readonly telemetry: Telemetry;
   private readonly link: TxLink;
   private settleReady!: (error?: ShimError) => void;
   private settleRun: ((error?: ShimError) => void) | undefined;
@@ -117,6 +121,7 @@ export class ChaincodeHandler {
     private readonly options: HandlerOptions,
   ) {
     this.log = options.logger ?? shimLogger('handler');
+    this.telemetry = createTelemetry({ chaincodeId: options.chaincodeId });
     this.ready = new Promise<void>((resolve, reject) => {
       this.settleReady = (error) => (error === undefined ? resolve() : reject(error));
     });
@@ -243,30 +248,36 @@ export class ChaincodeHandler {
       return;
     }
     const tx = new Transaction(this.link, msg.channelId, msg.txid, key);
-    let scope: TransactionScope<ChaincodeStub>;
+    let scope: TransactionScope<ChaincodeStub> | undefined;
+    // Lines about this transaction carry channel, short txid and function (decoded only if a line is written).
+    const log = transactionLogger(this.log, msg.channelId, msg.txid, () => (scope as TransactionScope<ChaincodeStub>).stub.getFunctionAndParameters().fcn);
     try {
-      scope = createTransaction(tx, msg, { mspId: this.options.mspId ?? '', logger: this.log });
+      scope = createTransaction(tx, msg, { mspId: this.options.mspId ?? '', logger: log });
     } catch (err) {
       this.log.error('cannot build a stub for the transaction', { channel: msg.channelId, txid: msg.txid, error: errorText(err) });
       this.sendError(msg.channelId, msg.txid, errorText(err));
       return;
     }
     this.txs.set(key, tx);
-    void this.execute(tx, scope, msg.type === Type.INIT);
+    tx.obs = this.telemetry.startTransaction(msg.channelId, msg.txid, msg.type === Type.INIT, scope.stub);
+    void this.execute(tx, scope, msg.type === Type.INIT, log);
   }
 
   /** Runs Init/Invoke and answers COMPLETED, or ERROR at once when it throws (the peer would otherwise wait out its 30 s timeout). */
-  private async execute(tx: Transaction, scope: TransactionScope<ChaincodeStub>, init: boolean): Promise<void> {
+  private async execute(tx: Transaction, scope: TransactionScope<ChaincodeStub>, init: boolean, log: Logger): Promise<void> {
     const method = init ? 'Init' : 'Invoke';
     let reply: ChaincodeMessage;
     try {
-      const result: unknown = init ? await this.chaincode.Init(scope.stub) : await this.chaincode.Invoke(scope.stub);
+      // Run with the transaction span active, so spans the chaincode makes nest under it.
+      const result: unknown = await tx.obs.run(init ? this.chaincode.Init : this.chaincode.Invoke, this.chaincode, scope.stub);
       const response = encodeResponse(result, method);
       await scope.finish();
       // Status >= 400 is still COMPLETED: the peer decides what an error response means.
       reply = message(Type.COMPLETED, tx.channelId, tx.txId, response, scope.event());
+      tx.obs.succeeded(result);
     } catch (err) {
-      this.log.error(`${method}() failed`, { channel: tx.channelId, txid: tx.txId, error: errorText(err) });
+      log.error(`${method}() failed`, { error: errorText(err) });
+      tx.obs.failed(err);
       reply = message(Type.ERROR, tx.channelId, tx.txId, utf8.encode(errorText(err)));
     }
     scope.close();

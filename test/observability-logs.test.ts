@@ -13,6 +13,7 @@ const records: LogRecord[] = [];
 const savedSink = getLogSink();
 const savedEnv = { ...process.env };
 let peer: MockPeer;
+let txIds: { ok: string; failed: string };
 
 /** Uses every API that carries a value; its own logger writes keys and sizes, and the loose forms winston users write. */
 const chaincode: ChaincodeInterface = {
@@ -50,6 +51,7 @@ beforeAll(async () => {
   expect(ok).toMatchObject({ outcome: 'COMPLETED', status: 200 });
   const failed = await cc.invoke(['fail', SECRETS[4] as string], { transient: { secret: SECRETS[2] as string } });
   expect(failed.outcome).toBe('ERROR');
+  txIds = { ok: ok.txId, failed: failed.txId };
 });
 
 afterAll(async () => {
@@ -73,4 +75,12 @@ it('no value, transient data, private data or event payload appears in any line,
   for (const secret of SECRETS) expect(text).not.toContain(secret);
   // The byte array handed to a logger shows up as its size.
   expect(text).toContain(`[${(SECRETS[0] as string).length} bytes]`);
+});
+
+it("the shim's lines about a transaction carry channel, short txid and function", () => {
+  const failure = chaincodeLines().find((r) => r.logger === 'shim:handler' && r.level === 'error' && r.msg === 'Invoke() failed');
+  expect(failure?.fields).toMatchObject({ channel: 'mychannel', txid: txIds.failed.slice(0, 8), fn: 'fail', error: 'deliberate failure' });
+  // The stub logs through the same per-transaction logger.
+  const put = chaincodeLines().find((r) => r.logger === 'shim:handler' && r.msg === 'put' && r.fields.key === 'asset1');
+  expect(put?.fields).toMatchObject({ channel: 'mychannel', txid: txIds.ok.slice(0, 8), fn: 'store' });
 });
