@@ -265,4 +265,16 @@ describe('stream faults and protocol errors', () => {
       await old.stop();
     }
   });
+
+  test('recordWire: false keeps no message log (long runs), and transactions still work', async () => {
+    const quiet = await MockPeer.start({ recordWire: false });
+    try {
+      const cc = await quiet.launch('quiet', batching);
+      const res = await cc.invoke(['go']);
+      expect(res.status).toBe(200);
+      expect(cc.wire).toHaveLength(0);
+    } finally {
+      await quiet.stop();
+    }
+  });
 });

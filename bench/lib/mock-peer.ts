@@ -17,7 +17,8 @@ function adapt(cc: MockChaincode): BenchChaincode {
 
 /** Starts a MockPeer on 127.0.0.1:0 advertising `capabilities`. */
 export async function startMockPeer(capabilities: PeerCapabilities): Promise<BenchPeer> {
-  const peer = await MockPeer.start({ capabilities });
+  // No wire log: it would grow with every message of a long run.
+  const peer = await MockPeer.start({ capabilities, recordWire: false });
   return {
     address: peer.address,
     waitForChaincode: async (name) => adapt(await peer.waitForChaincode(name)),

@@ -25,6 +25,8 @@ export interface SessionHost {
   /** Advertised in READY; undefined = behave as a Fabric 3.0 peer (empty READY). */
   readonly capabilities: PeerCapabilities | undefined;
   readonly logger: Logger;
+  /** Whether sessions keep the {@link ChaincodeSession.wire} log (off for long runs such as benchmarks). */
+  readonly recordWire: boolean;
   /** Collections defined for a chaincode; undefined = any name accepted. */
   collectionsOf(chaincodeName: string): readonly string[] | undefined;
   /** A registered chaincode by name, for INVOKE_CHAINCODE. */
@@ -84,7 +86,7 @@ const typeName = (type: T) => T[type] ?? `UNKNOWN(${type})`;
 export class ChaincodeSession {
   /** Fault injection plan for this connection. */
   readonly faults = new Faults();
-  /** Every message that crossed this stream, in order. */
+  /** Every message that crossed this stream, in order (empty when the peer's `recordWire` is off). */
   readonly wire: WireRecord[] = [];
   /** The ChaincodeID.name sent in REGISTER (e.g. `assets:1.0` or a package id); '' before. */
   chaincodeId = '';
@@ -196,7 +198,7 @@ export class ChaincodeSession {
 
   private send(msg: ChaincodeMessage): void {
     if (this.state === 'ended') return;
-    this.wire.push({ direction: 'sent', type: typeName(msg.type), txId: msg.txid, channelId: msg.channelId });
+    if (this.host.recordWire) this.wire.push({ direction: 'sent', type: typeName(msg.type), txId: msg.txid, channelId: msg.channelId });
     try {
       this.stream.send(msg);
     } catch (e) {
@@ -234,7 +236,7 @@ export class ChaincodeSession {
   }
 
   private receive(msg: ChaincodeMessage): void {
-    this.wire.push({ direction: 'received', type: typeName(msg.type), txId: msg.txid, channelId: msg.channelId });
+    if (this.host.recordWire) this.wire.push({ direction: 'received', type: typeName(msg.type), txId: msg.txid, channelId: msg.channelId });
     if (this.state === 'created') {
       if (msg.type !== T.REGISTER) return this.fail(`[${msg.txid}] Fabric side handler cannot handle message (${typeName(msg.type)}) while in created state`);
       return this.register(msg);

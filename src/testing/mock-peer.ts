@@ -34,6 +34,11 @@ export interface MockPeerOptions {
   /** Serve TLS (set `clientCaCert` to require mutual TLS, as a peer does). */
   tls?: TlsServerOptions;
   logger?: Logger;
+  /**
+   * Keep a log of every message on each chaincode's stream (`cc.wire`); default true. Turn it off
+   * for long runs (benchmarks, soak tests): the log grows with every message.
+   */
+  recordWire?: boolean;
 }
 
 /** Per-chaincode settings. */
@@ -117,6 +122,8 @@ export class MockPeer implements SessionHost {
   readonly identities = new IdentityFactory();
   readonly capabilities: PeerCapabilities | undefined;
   readonly logger: Logger;
+  /** See {@link MockPeerOptions.recordWire}. */
+  readonly recordWire: boolean;
   /** Default transaction timeout. */
   readonly txTimeoutMs: number;
   private readonly server: StreamServer;
@@ -131,6 +138,7 @@ export class MockPeer implements SessionHost {
   private constructor(server: StreamServer, opts: MockPeerOptions, logger: Logger) {
     this.server = server;
     this.ledger = new WorldState(opts.channel ?? 'mychannel');
+    this.recordWire = opts.recordWire ?? true;
     this.capabilities = opts.capabilities === false ? undefined : { ...DEFAULT_CAPABILITIES, ...(opts.capabilities ?? {}) };
     this.txTimeoutMs = opts.txTimeoutMs ?? 30_000;
     this.logger = logger;
