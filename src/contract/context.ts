@@ -3,7 +3,7 @@
  * `Context`: the stub, the client identity and per-contract logging. Subclass it (and override
  * `Contract.createContext`) to add helpers.
  */
-import { ClientIdentity, newLogger, type ChaincodeStub, type Logger } from '../index';
+import { ClientIdentity, newLogger, parseLevel, type ChaincodeStub, type Logger } from '../index';
 
 /** The level names `ctx.logging.setLevel` accepts (Fabric's, any case). */
 export type ContractLogLevel = 'CRITICAL' | 'ERROR' | 'WARNING' | 'WARN' | 'NOTICE' | 'INFO' | 'DEBUG' | (string & {});
@@ -17,18 +17,6 @@ export interface ContractLogging {
 }
 
 type LevelName = Logger['level'];
-
-function levelOf(name: string): LevelName | undefined {
-  switch (name.trim().toUpperCase()) {
-    case 'CRITICAL': case 'FATAL': return 'critical';
-    case 'ERROR': return 'error';
-    case 'WARNING': case 'WARN': return 'warn';
-    case 'NOTICE': return 'notice';
-    case 'INFO': return 'info';
-    case 'DEBUG': return 'debug';
-    default: return undefined;
-  }
-}
 
 // One logger per name, shared by all transactions, as fabric-contract-api caches its loggers.
 const contractLoggers = new Map<string, Logger>();
@@ -49,7 +37,7 @@ export function contractLogging(contractName: string): ContractLogging {
   return {
     getLogger: (name?: string) => contractLogger(name ? `${contractName}:${name}` : contractName),
     setLevel: (level: ContractLogLevel) => {
-      const parsed = levelOf(level);
+      const parsed = parseLevel(level);
       if (!parsed) throw new Error(`Unknown log level ${level}: use CRITICAL, ERROR, WARNING, NOTICE, INFO or DEBUG`);
       levelOverride = parsed;
       for (const logger of contractLoggers.values()) logger.level = parsed;
