@@ -8,7 +8,8 @@
  * COMPLETED, so the peer never keeps a query context alive for nothing.
  */
 import { fromBinary } from '@bufbuild/protobuf';
-import { KeyModificationSchema, KVSchema } from './gen/ledger/queryresult/kv_query_result_pb';
+import { KeyModificationSchema } from './gen/ledger/queryresult/kv_query_result_pb';
+import { decodeKV } from './codec/state';
 import { ChaincodeMessage_Type, type QueryResponse } from './gen/peer/chaincode_shim_pb';
 import type { TalkBack } from './talk-back';
 import {
@@ -153,7 +154,7 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
 /** Iterator over {@link KV} results (range, partial composite key and rich queries). */
 export class StateQueryIterator extends CommonIterator<KV> {
   protected decodeResult(bytes: Uint8Array): KV {
-    const kv = fromBinary(KVSchema, bytes);
+    const kv = decodeKV(bytes);
     return { namespace: kv.namespace, key: kv.key, value: asBuffer(kv.value) };
   }
 }

@@ -4,8 +4,8 @@
  * chaincode server) speaks ChaincodeMessage objects and never sees gRPC.
  */
 import * as grpc from '@grpc/grpc-js';
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ChaincodeMessageSchema, type ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
+import type { ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
+import { decodeChaincodeMessage, encodeChaincodeMessage } from './codec/envelope';
 import { ShimError } from './errors';
 
 /** Receives what arrives on a {@link PeerStream}. */
@@ -122,8 +122,9 @@ function sendLimit(options: Record<string, number | string>): number {
 // Messages are encoded in PeerStream.send (so an encoding failure reaches the caller instead of
 // cancelling the call inside grpc-js); gRPC itself only passes the bytes along.
 // Both directions carry ChaincodeMessage, so one definition serves client and server alike.
+// The hand-written codec (src/codec/envelope.ts) takes the common shape; the generated code the rest.
 const passBytes = ((bytes: Buffer): Buffer => bytes) as (value: unknown) => Buffer;
-const decode = (bytes: Buffer): unknown => fromBinary(ChaincodeMessageSchema, bytes);
+const decode = (bytes: Buffer): unknown => decodeChaincodeMessage(bytes);
 
 function bidi(path: string): grpc.MethodDefinition<unknown, unknown> {
   return {
@@ -196,13 +197,13 @@ class GrpcPeerStream implements PeerStream {
     if (this.finished || this.ending) {
       throw new ShimError('STREAM_CLOSED', `stream with ${this.remote} is closed`);
     }
-    const bytes = toBinary(ChaincodeMessageSchema, msg);
+    const bytes = encodeChaincodeMessage(msg);
     if (this.maxSendBytes >= 0 && bytes.byteLength > this.maxSendBytes) {
       // grpc-js would cancel the whole call (RESOURCE_EXHAUSTED), failing every transaction on
       // it; refuse this one message instead, as grpc-go's SendMsg does for the Go shim.
       throw new ShimError('INVALID_ARGUMENT', `message of ${bytes.byteLength} bytes is larger than the send limit of ${this.maxSendBytes} bytes (grpc.max_send_message_length); not sent`);
     }
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.backlog !== undefined) {
       this.backlog.push(buf);
     } else if (!this.call.write(buf)) {
