@@ -15,6 +15,7 @@ import { parseOptions, USAGE, type BenchOptions } from './lib/options';
 import { startPeer, type BenchPeer } from './lib/peer';
 import { LABEL_SOAK, renderReport, type BenchReport, type ShimResults } from './lib/report';
 import { requireTime } from './lib/require-time';
+import { telemetryOffCostNs } from './lib/telemetry-cost';
 
 /** The grid: n x (getState + putState) with 1 or 64 transactions in flight, then write-heavy. */
 const CELLS: CellSpec[] = [
@@ -78,6 +79,18 @@ async function measureShim(
       await proc.stop();
     }
   }
+  // OpenTelemetry with an SDK registered (ours only: the other shims have none), against the
+  // quiet process just measured; the no-SDK cost is measured in-process by telemetryOffCostNs.
+  if (kind === 'ours') {
+    const preload = ['--require', join(ROOT, 'bench', 'chaincodes', 'otel-sdk.js')];
+    const proc = await launchChaincode(peer, { file, name: `bench-${kind}-otel`, logLevel: QUIET_LEVEL, nodeArgs: preload });
+    try {
+      results.otel = { ...(await runCell(proc.chaincode, proc.pid, LOGGING_CELL, timing, `${kind}-otel-`)), label: `${LOGGING_BASE} +otel sdk` };
+      log(`  ${kind.padEnd(11)} ${results.otel.label.padEnd(20)} ${results.otel.txPerSec.toFixed(0).padStart(7)} tx/s`);
+    } finally {
+      await proc.stop();
+    }
+  }
   if (opts.soak > 0) {
     const soak = await launchChaincode(peer, { file, name: `bench-${kind}-soak`, logLevel: QUIET_LEVEL });
     try {
@@ -130,6 +143,7 @@ async function main(opts: BenchOptions): Promise<void> {
     await peer.stop();
   }
 
+  if (opts.shims.includes('ours')) report.telemetryOffNsPerTx = await telemetryOffCostNs();
   if (opts.footprint) report.footprint = measureFootprint(log);
   else report.footprint = { skipped: '--no-footprint' };
 

@@ -23,6 +23,8 @@ export interface ShimResults {
   rssAfterCellKiB: number[];
   /** The --soak run, if any. */
   soak?: SoakResult;
+  /** Ours only: the logging cell in a fresh process with an OpenTelemetry SDK registered. */
+  otel?: CellResult;
 }
 
 /** The JSON written to bench/results/<timestamp>.json. */
@@ -32,6 +34,8 @@ export interface BenchReport {
   options: BenchOptions;
   shims: Partial<Record<ShimKind, ShimResults>>;
   footprint?: FootprintResult | { skipped: string };
+  /** Nanoseconds the telemetry + logging path adds per transaction with no SDK (in-process). */
+  telemetryOffNsPerTx?: number;
 }
 
 /** The cell the soak run repeats (run.ts). */
@@ -151,6 +155,27 @@ export function renderReport(report: BenchReport): string {
       extra,
     ),
   );
+
+  const oursResults = get('ours');
+  if (oursResults?.loggingQuiet && (oursResults.otel || report.telemetryOffNsPerTx !== undefined)) {
+    const quiet = oursResults.loggingQuiet;
+    const rows: string[][] = [];
+    if (report.telemetryOffNsPerTx !== undefined) {
+      const ns = report.telemetryOffNsPerTx;
+      rows.push(['no SDK (in-process)', `+${fmt(ns, 0)} ns`, `${fmt((ns / 1000 / quiet.cpuMicrosPerTx) * 100, 2)} %`, '-']);
+    }
+    if (oursResults.otel) {
+      const o = oursResults.otel;
+      rows.push([
+        'SDK registered',
+        `+${fmt(o.cpuMicrosPerTx - quiet.cpuMicrosPerTx, 1)} us`,
+        `${fmt((o.cpuMicrosPerTx / quiet.cpuMicrosPerTx - 1) * 100, 1)} %`,
+        `${fmt((1 - o.txPerSec / quiet.txPerSec) * 100, 1)} %`,
+      ]);
+    }
+    out.push('', `OpenTelemetry cost (ours, ${quiet.label}: ${fmt(quiet.cpuMicrosPerTx, 0)} us CPU/tx without it)`);
+    out.push(renderTable(['telemetry', 'CPU per tx', 'CPU per tx +', 'tx/s loss'], rows));
+  }
 
   const soaks = kinds.filter((k) => get(k)?.soak);
   if (soaks.length > 0) {
