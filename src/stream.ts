@@ -3,7 +3,7 @@
  * server side) seen as a small {@link PeerStream}. Everything above it (handler, mock peer,
  * chaincode server) speaks ChaincodeMessage objects and never sees gRPC.
  */
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
 import { decodeChaincodeMessage, encodeChaincodeMessage } from './codec/envelope';
 import { ShimError } from './errors';
@@ -126,6 +126,17 @@ function sendLimit(options: Record<string, number | string>): number {
 const passBytes = ((bytes: Buffer): Buffer => bytes) as (value: unknown) => Buffer;
 const decode = (bytes: Buffer): unknown => decodeChaincodeMessage(bytes);
 
+let grpcModule: typeof grpc | undefined;
+
+/**
+ * grpc-js, loaded on first use: it is the largest part of `require('fabric-shim-ts')`, and
+ * programs that only use the stub, the contract API or the types should not pay for it.
+ */
+function lib(): typeof grpc {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (grpcModule ??= require('@grpc/grpc-js') as typeof grpc);
+}
+
 function bidi(path: string): grpc.MethodDefinition<unknown, unknown> {
   return {
     path,
@@ -143,13 +154,19 @@ const CHAINCODE_SUPPORT: grpc.ServiceDefinition = { Register: bidi('/protos.Chai
 /** protos.Chaincode: a chaincode-as-a-service's service, Connect is dialled by the peer. */
 const CHAINCODE: grpc.ServiceDefinition = { Connect: bidi('/protos.Chaincode/Connect') };
 
-const ChaincodeSupportClient = grpc.makeGenericClientConstructor(CHAINCODE_SUPPORT, 'protos.ChaincodeSupport');
-const ChaincodeClient = grpc.makeGenericClientConstructor(CHAINCODE, 'protos.Chaincode');
+const clients: Partial<Record<'Register' | 'Connect', grpc.ServiceClientConstructor>> = {};
+
+/** The generic client class of a service, made once. */
+function clientClass(method: 'Register' | 'Connect'): grpc.ServiceClientConstructor {
+  return (clients[method] ??= method === 'Register'
+    ? lib().makeGenericClientConstructor(CHAINCODE_SUPPORT, 'protos.ChaincodeSupport')
+    : lib().makeGenericClientConstructor(CHAINCODE, 'protos.Chaincode'));
+}
 
 type BidiCall = grpc.ClientDuplexStream<Buffer, ChaincodeMessage> | grpc.ServerDuplexStream<ChaincodeMessage, Buffer>;
 
 function statusName(code: number): string {
-  return grpc.status[code] ?? String(code);
+  return lib().status[code] ?? String(code);
 }
 
 function toShimError(err: unknown, remote: string): ShimError {
@@ -254,7 +271,7 @@ class GrpcPeerStream implements PeerStream {
       (this.call as grpc.ClientDuplexStream<Buffer, ChaincodeMessage>).cancel();
     } else {
       // grpc-js turns an 'error' on a server call into the call's final status.
-      this.call.emit('error', { code: grpc.status.ABORTED, details: reason.message });
+      this.call.emit('error', { code: lib().status.ABORTED, details: reason.message });
     }
   }
 
@@ -274,6 +291,7 @@ class GrpcPeerStream implements PeerStream {
 }
 
 function clientCredentials(tls: TlsClientOptions | undefined): grpc.ChannelCredentials {
+  const grpc = lib();
   if (tls === undefined) return grpc.credentials.createInsecure();
   const buf = (b: Uint8Array | undefined): Buffer | null => (b === undefined ? null : Buffer.from(b));
   return grpc.credentials.createSsl(buf(tls.rootCert), buf(tls.clientKey), buf(tls.clientCert));
@@ -285,8 +303,7 @@ function target(address: string): string {
 }
 
 function dial(
-  Client: grpc.ServiceClientConstructor,
-  method: string,
+  method: 'Register' | 'Connect',
   address: string,
   opts: { tls?: TlsClientOptions; grpc?: GrpcSettings } = {},
 ): PeerStream {
@@ -297,6 +314,7 @@ function dial(
     options['grpc.ssl_target_name_override'] = override;
     options['grpc.default_authority'] = override;
   }
+  const Client = clientClass(method);
   const client = new Client(target(address), clientCredentials(opts.tls), options);
   const open = client[method] as () => grpc.ClientDuplexStream<Buffer, ChaincodeMessage>;
   const call = open.call(client);
@@ -305,15 +323,16 @@ function dial(
 
 /** Client mode: dial protos.ChaincodeSupport/Register on a peer. */
 export function dialChaincodeSupport(address: string, opts?: { tls?: TlsClientOptions; grpc?: GrpcSettings }): PeerStream {
-  return dial(ChaincodeSupportClient, 'Register', address, opts);
+  return dial('Register', address, opts);
 }
 
 /** Peer side of chaincode-as-a-service: dial protos.Chaincode/Connect (used by the mock peer). */
 export function dialChaincode(address: string, opts?: { tls?: TlsClientOptions; grpc?: GrpcSettings }): PeerStream {
-  return dial(ChaincodeClient, 'Connect', address, opts);
+  return dial('Connect', address, opts);
 }
 
 function serverCredentials(tls: TlsServerOptions | undefined): grpc.ServerCredentials {
+  const grpc = lib();
   if (tls === undefined) return grpc.ServerCredentials.createInsecure();
   const ca = tls.clientCaCert === undefined ? null : Buffer.from(tls.clientCaCert);
   return grpc.ServerCredentials.createSsl(
@@ -333,7 +352,7 @@ export async function serveStreams(
   opts: { address: string; tls?: TlsServerOptions; grpc?: GrpcSettings },
 ): Promise<StreamServer> {
   const options = channelOptions(opts.grpc);
-  const server = new grpc.Server(options);
+  const server = new (lib().Server)(options);
   const handle = (call: grpc.ServerDuplexStream<ChaincodeMessage, Buffer>): void => {
     onStream(new GrpcPeerStream(call, call.getPeer(), false, undefined, sendLimit(options)));
   };
