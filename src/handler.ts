@@ -7,7 +7,7 @@
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeMessage_Type as Type, type ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
 import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema } from './gen/peer/chaincode_pb';
-import { ResponseSchema } from './gen/peer/proposal_response_pb';
+import { encodeResponse as encodeResponseBytes } from './codec/response';
 import type { ChaincodeEvent } from './gen/peer/chaincode_event_pb';
 import { ShimError } from './errors';
 import { shimLogger, transactionLogger, type Logger } from './logger';
@@ -85,11 +85,11 @@ class Transaction implements TalkBack {
   }
   call(type: Type, payload: Uint8Array): Promise<Uint8Array> {
     return this.obs.talkBack(type, new Promise<Uint8Array>((resolve, reject) => {
-      const requestType = Type[type];
+      // The type's name is only needed for an error: looked up there, not on every call.
       if (this.closed) {
-        reject(new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} has completed; ${requestType} not sent`, { txId: this.txId, channelId: this.channelId, requestType }));
+        reject(new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} has completed; ${Type[type]} not sent`, { txId: this.txId, channelId: this.channelId, requestType: Type[type] }));
       } else if (this.link.streamError !== undefined) {
-        reject(new ShimError('STREAM_CLOSED', this.link.streamError.message, { txId: this.txId, channelId: this.channelId, requestType, cause: this.link.streamError }));
+        reject(new ShimError('STREAM_CLOSED', this.link.streamError.message, { txId: this.txId, channelId: this.channelId, requestType: Type[type], cause: this.link.streamError }));
       } else {
         this.link.enqueue(this, { type, payload, resolve, reject });
       }
@@ -403,5 +403,5 @@ function encodeResponse(result: unknown, method: string): Uint8Array {
   else if (r.payload instanceof Uint8Array) payload = r.payload;
   else if (typeof r.payload === 'string') payload = utf8.encode(r.payload);
   else throw new ShimError('CHAINCODE', `${method}() returned a response whose payload is neither bytes nor a string`);
-  return toBinary(ResponseSchema, { $typeName: 'protos.Response', status: r.status, message, payload });
+  return encodeResponseBytes(r.status, message, payload);
 }
