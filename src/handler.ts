@@ -330,7 +330,7 @@ export class ChaincodeHandler {
   /** RESPONSE/ERROR: settles the call at the head of that transaction's queue. */
   private answer(msg: ChaincodeMessage, ok: boolean): void {
     const tx = this.txs.get(txKey(msg.channelId, msg.txid));
-    const head = tx?.queue.shift();
+    const head = tx === undefined ? undefined : tx.queue.shift();
     if (tx === undefined || head === undefined) {
       this.log.warn(`dropping ${ok ? 'RESPONSE' : 'ERROR'} for nothing waiting`, { channel: msg.channelId, txid: msg.txid });
       return;

@@ -97,7 +97,8 @@ export class StateWriter {
 
   /** PUT_STATE (public when `collection` is ''). */
   async put(collection: string, key: string, value: Uint8Array): Promise<void> {
-    if (this.log?.enabled('debug')) this.log.debug('put', { txId: this.talkBack.txId, key, collection, size: value.length });
+    // No `?.` on this per-write path: tsup's CommonJS output makes it a helper call with closures.
+    if (this.log !== undefined && this.log.enabled('debug')) this.log.debug('put', { txId: this.talkBack.txId, key, collection, size: value.length });
     if (this.batch) return this.batch.putState(collection, key, value);
     return rq.roundTrip(this.talkBack, T.PUT_STATE, rq.encodePutState(key, value, collection), rq.decodeNothing);
   }

@@ -52,7 +52,9 @@ export function encodeChaincodeMessage(msg: ChaincodeMessage): Uint8Array {
  * so `bytes` must not be reused by the caller (grpc-js hands each message its own buffer).
  */
 export function decodeChaincodeMessage(bytes: Uint8Array): ChaincodeMessage {
-  return decodeFast(bytes) ?? fromBinary(ChaincodeMessageSchema, bytes);
+  // No `??`: tsup's CommonJS output turns it into a helper call with a closure, per message.
+  const msg = decodeFast(bytes);
+  return msg !== undefined ? msg : fromBinary(ChaincodeMessageSchema, bytes);
 }
 
 /** The nested SignedProposal, or undefined when only the generated decoder can say what it is. */
