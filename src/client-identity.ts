@@ -12,9 +12,9 @@
  * first use only, never when the package itself is loaded. Parsed certificates are cached
  * (a client usually sends many transactions with one certificate).
  */
-import { createRequire } from 'node:module';
 import type { X509Certificate } from '@peculiar/x509';
 import { ShimError } from './errors';
+import { loadPackage } from './optional-module';
 
 /** What ClientIdentity needs from a stub: the transaction creator. */
 export interface CreatorSource {
@@ -33,17 +33,9 @@ let x509Module: X509Module | undefined;
  */
 export function loadX509(): X509Module {
   if (x509Module === undefined) {
-    // __filename exists in CommonJS and in our ESM build (tsup `shims`); a foreign bundler may
-    // drop it, and resolving from the working directory is then the best remaining guess.
-    const load = createRequire(typeof __filename === 'string' ? __filename : `${process.cwd()}/index.js`);
-    let mod: X509Module;
-    try {
-      // tsyringe (used by @peculiar/x509) refuses to load without the Reflect metadata polyfill.
-      load('reflect-metadata');
-      mod = load('@peculiar/x509') as X509Module;
-    } catch (cause) {
-      throw new ShimError('CONFIG', `certificate parsing needs @peculiar/x509 and reflect-metadata: ${errorMessage(cause)}`, { cause });
-    }
+    // tsyringe (used by @peculiar/x509) refuses to load without the Reflect metadata polyfill.
+    loadPackage('reflect-metadata', 'certificate parsing');
+    const mod = loadPackage<X509Module>('@peculiar/x509', 'certificate parsing');
     // Outside browsers @peculiar/x509 has no default crypto provider: give it Node's WebCrypto.
     mod.cryptoProvider.set(globalThis.crypto);
     x509Module = mod;

@@ -11,7 +11,7 @@
  * Only names, ids, sizes and status codes are recorded: never arguments, state values or
  * transient data (the trace headers are parsed, not recorded).
  */
-import { createRequire } from 'node:module';
+import { tryLoadPackage } from './optional-module';
 import type * as OTel from '@opentelemetry/api';
 import { ChaincodeMessage_Type } from './gen/peer/chaincode_shim_pb';
 
@@ -79,14 +79,8 @@ let api: Api | null | undefined;
 /** Loads @opentelemetry/api once; null when it is not installed (it is an optional peer dependency). */
 function loadApi(): Api | null {
   if (api === undefined) {
-    try {
-      // Synchronous on purpose: the first transaction must not wait. __filename exists in CommonJS
-      // and in our ESM build (tsup `shims`).
-      const load = createRequire(typeof __filename === 'string' ? __filename : `${process.cwd()}/index.js`);
-      api = load('@opentelemetry/api') as Api;
-    } catch {
-      api = null;
-    }
+    // Synchronous on purpose: the first transaction must not wait.
+    api = tryLoadPackage<Api>('@opentelemetry/api') ?? null;
   }
   return api;
 }

@@ -6,9 +6,12 @@
  */
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { Query } from 'mingo';
+import { loadPackage } from '../optional-module';
 import { KVSchema, KeyModificationSchema } from '../gen/ledger/queryresult/kv_query_result_pb';
 import { compareKeys, type StoredValue, type WorldState } from './world-state';
+
+type Mingo = typeof import('mingo');
+let mingo: Mingo | undefined;
 
 /** Results per QueryResponse, as the peer's `maxResultLimit`. */
 export const QUERY_BATCH_SIZE = 100;
@@ -127,7 +130,9 @@ function decodeBookmark(bookmark: string): number {
  */
 export function richQuery(scope: QueryScope, queryText: string, paging?: Paging): QueryResult {
   const query = parseMango(queryText);
-  const matcher = new Query(query.selector ?? {});
+  // mingo is an optional peer dependency: only rich queries need it.
+  mingo ??= loadPackage<Mingo>('mingo', "the mock peer's rich queries (getQueryResult)");
+  const matcher = new mingo.Query(query.selector ?? {});
   const docs: Array<{ key: string; value: Uint8Array; doc: Record<string, unknown> }> = [];
   for (const [key, stored] of entriesOf(scope)) {
     let doc: unknown;
