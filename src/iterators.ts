@@ -59,7 +59,9 @@ export interface Closeable {
   close(): Promise<void>;
 }
 
-function noop(): void {}
+function noop(): void {
+  /* a handler that ignores the outcome on purpose */
+}
 
 /** Shared paging and closing logic of both iterator kinds. */
 export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDisposable {

@@ -34,7 +34,7 @@ function offset(d: Date, colon: boolean, zulu: boolean): string {
 }
 
 // Go reference-time tokens, longest first so `2006` wins over `2` and `.000` over `0`.
-const GO_TOKENS: ReadonlyArray<[string, (d: Date) => string]> = [
+const GO_TOKENS: readonly [string, (d: Date) => string][] = [
   ['Z07:00', (d) => offset(d, true, true)],
   ['-07:00', (d) => offset(d, true, false)],
   ['-0700', (d) => offset(d, false, false)],
@@ -62,7 +62,7 @@ const GO_TOKENS: ReadonlyArray<[string, (d: Date) => string]> = [
 
 /** Compiles a Go time layout (`2006-01-02 15:04:05.000 MST`) into a formatter of local time. */
 export function goTimeFormat(layout: string): (d: Date) => string {
-  const parts: Array<string | ((d: Date) => string)> = [];
+  const parts: (string | ((d: Date) => string))[] = [];
   let literal = '';
   for (let i = 0; i < layout.length; ) {
     const token = GO_TOKENS.find(([t]) => layout.startsWith(t, i));

@@ -263,6 +263,8 @@ class LeveledLogger implements Logger {
   }
 
   // Each method tests the level before touching its arguments: a disabled call is one comparison.
+  // `arguments` rather than `...fields`: a rest parameter allocates an array on every call, enabled or not.
+  /* eslint-disable prefer-rest-params */
   critical(msg: unknown, _fields?: unknown): void {
     if (this.state.max >= 0) this.emit('critical', msg, arguments, 1);
   }
@@ -284,6 +286,7 @@ class LeveledLogger implements Logger {
   debug(msg: unknown, _fields?: unknown): void {
     if (this.state.max >= 5) this.emit('debug', msg, arguments, 1);
   }
+  /* eslint-enable prefer-rest-params */
   log(level: string, msg: unknown, ...meta: unknown[]): void {
     const parsed = parseAnyLevel(level) ?? 'info';
     if (LEVELS[parsed] <= this.state.max) this.emit(parsed, msg, meta, 0);

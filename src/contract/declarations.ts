@@ -37,7 +37,7 @@ export interface TransactionDecl {
    * The order fields were first set in, so the JSON has fabric-contract-api's key order
    * (it builds each entry with Object.assign as decorators run, then appends `name`).
    */
-  keyOrder: Array<'name' | 'tag' | 'parameters' | 'returns'>;
+  keyOrder: ('name' | 'tag' | 'parameters' | 'returns')[];
 }
 
 /** Everything recorded for one class. */

@@ -202,8 +202,8 @@ export function describeObjects(): Record<string, JsonSchema> {
 
 /** A JSON copy of the contract instance without `_`-prefixed fields, as fabric-shim puts in the metadata. */
 function instanceJson(contract: Contract, isDefault: boolean): Record<string, unknown> {
-  const copy = JSON.parse(JSON.stringify(contract)) as Record<string, unknown>;
-  for (const key of Object.keys(copy)) if (key.startsWith('_')) delete copy[key];
+  const json = JSON.parse(JSON.stringify(contract)) as Record<string, unknown>;
+  const copy = Object.fromEntries(Object.entries(json).filter(([key]) => !key.startsWith('_')));
   if (isDefault) copy.default = true;
   return copy;
 }

@@ -4,7 +4,7 @@
  */
 
 /** A JSON schema fragment as used in contract metadata. */
-export type JsonSchema = { [keyword: string]: unknown };
+export type JsonSchema = Record<string, unknown>;
 
 /**
  * A type given to a decorator: a type name as fabric-contract-api accepts it (`'string'`,

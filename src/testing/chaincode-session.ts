@@ -276,7 +276,7 @@ export class ChaincodeSession {
     if (id === '') return this.fail('REGISTER without a chaincode name');
     this.chaincodeId = id;
     // `name:version` (dev mode) or `label:hash` (package id): the name is the part before ':'.
-    this.name = this.fixedName ?? id.split(':')[0]!;
+    this.name = this.fixedName ?? beforeColon(id);
     this.send(create(ChaincodeMessageSchema, { type: T.REGISTERED }));
     const caps = this.host.capabilities;
     const ready = caps ? toBinary(ChaincodeAdditionalParamsSchema, create(ChaincodeAdditionalParamsSchema, caps)) : EMPTY;
@@ -341,7 +341,7 @@ export class ChaincodeSession {
     const target = spec.chaincodeId?.name ?? '';
     const slash = target.indexOf('/');
     const channelId = slash >= 0 && slash < target.length - 1 ? target.slice(slash + 1) : tx.channelId;
-    const name = (slash >= 0 ? target.slice(0, slash) : target).split(':')[0]!;
+    const name = beforeColon(slash >= 0 ? target.slice(0, slash) : target);
     const callee = this.host.findChaincode(name);
     if (!callee) throw new Error(`execute failed: chaincode ${name} is not launched on this peer`);
     const sameChannel = channelId === tx.channelId;
@@ -369,4 +369,10 @@ export class ChaincodeSession {
         });
     return toBinary(ChaincodeMessageSchema, inner);
   }
+}
+
+/** The chaincode name in `name:version` or `label:hash` (the whole string when there is no ':'). */
+function beforeColon(id: string): string {
+  const colon = id.indexOf(':');
+  return colon >= 0 ? id.slice(0, colon) : id;
 }

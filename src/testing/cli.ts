@@ -32,21 +32,25 @@ history <chaincode> <key>, list, quit.
 export function tokenize(line: string): string[] {
   const out: string[] = [];
   const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) out.push(m[1] !== undefined ? (JSON.parse(`"${m[1]}"`) as string) : m[2]!);
+  // Group 1 is a quoted word's content; otherwise the whole match is a bare word.
+  for (let m = re.exec(line); m; m = re.exec(line)) out.push(m[1] !== undefined ? (JSON.parse(`"${m[1]}"`) as string) : m[0]);
   return out;
 }
 
 function parseFlags(argv: readonly string[]): MockPeerOptions | string {
   const opts: MockPeerOptions = { address: '127.0.0.1:7052' };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = argv[i + 1];
-    if (flag === '--no-batch') opts.capabilities = false;
-    else if (flag === '--help' || flag === '-h') return USAGE;
-    else if (value === undefined) return `missing value for ${flag}\n${USAGE}`;
-    else if (flag === '--address') (opts.address = value), i++;
-    else if (flag === '--channel') (opts.channel = value), i++;
-    else if (flag === '--timeout-ms') (opts.txTimeoutMs = Number(value)), i++;
+  const rest = [...argv];
+  for (let flag = rest.shift(); flag !== undefined; flag = rest.shift()) {
+    if (flag === '--no-batch') {
+      opts.capabilities = false;
+      continue;
+    }
+    if (flag === '--help' || flag === '-h') return USAGE;
+    const value = rest.shift();
+    if (value === undefined) return `missing value for ${flag}\n${USAGE}`;
+    if (flag === '--address') opts.address = value;
+    else if (flag === '--channel') opts.channel = value;
+    else if (flag === '--timeout-ms') opts.txTimeoutMs = Number(value);
     else return `unknown option ${flag}\n${USAGE}`;
   }
   return opts;

@@ -126,7 +126,8 @@ function writeRecords(ctx: LedgerTxContext, payload: Uint8Array): Uint8Array {
     if (rec.type === WriteRecord_Type.PUT_STATE) sim.putState(ctx.namespace, rec.collection, rec.key, rec.value);
     else if (rec.type === WriteRecord_Type.DEL_STATE) sim.delState(ctx.namespace, rec.collection, rec.key);
     else if (rec.type === WriteRecord_Type.PURGE_PRIVATE_DATA) sim.purgePrivateData(ctx.namespace, rec.collection, rec.key);
-    else sim.putMetadata(ctx.namespace, rec.collection, rec.key, rec.metadata!.metakey, rec.metadata!.value);
+    else if (rec.metadata) sim.putMetadata(ctx.namespace, rec.collection, rec.key, rec.metadata.metakey, rec.metadata.value);
+    else throw new Error(`write batch: PUT_STATE_METADATA for ${rec.key} without metadata`);
   }
   return EMPTY;
 }

@@ -100,12 +100,12 @@ export class MockChaincode {
   }
 
   /** Runs Init (an INIT message with `is_init`, as the peer sends for `--init-required`). */
-  init(args: ReadonlyArray<string | Uint8Array> = [], opts: InvokeOptions = {}): Promise<InvokeResult> {
+  init(args: readonly (string | Uint8Array)[] = [], opts: InvokeOptions = {}): Promise<InvokeResult> {
     return this.run('INIT', args, opts);
   }
 
   /** Runs Invoke (a TRANSACTION message) and commits its writes when it succeeds. */
-  invoke(args: ReadonlyArray<string | Uint8Array>, opts: InvokeOptions = {}): Promise<InvokeResult> {
+  invoke(args: readonly (string | Uint8Array)[], opts: InvokeOptions = {}): Promise<InvokeResult> {
     return this.run('TRANSACTION', args, opts);
   }
 
@@ -119,7 +119,7 @@ export class MockChaincode {
     this.session.close();
   }
 
-  private async run(type: 'INIT' | 'TRANSACTION', args: ReadonlyArray<string | Uint8Array>, opts: InvokeOptions): Promise<InvokeResult> {
+  private async run(type: 'INIT' | 'TRANSACTION', args: readonly (string | Uint8Array)[], opts: InvokeOptions): Promise<InvokeResult> {
     const channelId = opts.channel ?? this.context.defaultChannel;
     const signer = await signerOf(opts.identity ?? this.context.defaultIdentity);
     const argBytes = args.map(bytes);

@@ -44,7 +44,7 @@ export interface MockPeerOptions {
 /** Per-chaincode settings. */
 export interface ChaincodeOptions {
   /** Private data collections of the chaincode; when given, other collection names are rejected as by a peer. */
-  collections?: ReadonlyArray<string | { name: string }>;
+  collections?: readonly (string | { name: string })[];
 }
 
 /** Options of {@link MockPeer.launch}. */

@@ -46,7 +46,7 @@ function kv(namespace: string, key: string, value: Uint8Array): Uint8Array {
   return toBinary(KVSchema, create(KVSchema, { namespace, key, value }));
 }
 
-function entriesOf(scope: QueryScope): Array<[string, StoredValue]> {
+function entriesOf(scope: QueryScope): [string, StoredValue][] {
   return scope.ledger.sortedEntries(scope.namespace, { channel: scope.channelId, collection: scope.collection });
 }
 
@@ -70,7 +70,7 @@ export function rangeQuery(scope: QueryScope, startKey: string, endKey: string, 
 /** A parsed CouchDB-style query string. */
 interface MangoQuery {
   selector?: Record<string, unknown>;
-  sort?: Array<string | Record<string, 'asc' | 'desc'>>;
+  sort?: (string | Record<string, 'asc' | 'desc'>)[];
   limit?: number;
   skip?: number;
   bookmark?: string;
@@ -89,7 +89,7 @@ function parseMango(text: string): MangoQuery {
   return query;
 }
 
-function sortSpec(sort: MangoQuery['sort']): Array<[string, 1 | -1]> {
+function sortSpec(sort: MangoQuery['sort']): [string, 1 | -1][] {
   return (sort ?? []).map((item) => {
     if (typeof item === 'string') return [item, 1];
     const [field, dir] = Object.entries(item)[0] ?? [];
@@ -133,7 +133,7 @@ export function richQuery(scope: QueryScope, queryText: string, paging?: Paging)
   // mingo is an optional peer dependency: only rich queries need it.
   mingo ??= loadPackage<Mingo>('mingo', "the mock peer's rich queries (getQueryResult)");
   const matcher = new mingo.Query(query.selector ?? {});
-  const docs: Array<{ key: string; value: Uint8Array; doc: Record<string, unknown> }> = [];
+  const docs: { key: string; value: Uint8Array; doc: Record<string, unknown> }[] = [];
   for (const [key, stored] of entriesOf(scope)) {
     let doc: unknown;
     try {

@@ -95,6 +95,8 @@ export class WorldState {
     this.defaultChannel = defaultChannel;
   }
 
+  private ns(channel: string, namespace: string, create: true): NamespaceState;
+  private ns(channel: string, namespace: string, create: false): NamespaceState | undefined;
   private ns(channel: string, namespace: string, create: boolean): NamespaceState | undefined {
     const id = `${channel}\u0000${namespace}`;
     let state = this.namespaces.get(id);
@@ -167,7 +169,7 @@ export class WorldState {
   }
 
   /** Committed entries in the peer's key order (used by range and rich queries). */
-  sortedEntries(namespace: string, loc?: LedgerLocation): Array<[string, StoredValue]> {
+  sortedEntries(namespace: string, loc?: LedgerLocation): [string, StoredValue][] {
     return [...(this.table(namespace, loc)?.entries() ?? [])].sort((a, b) => compareKeys(a[0], b[0]));
   }
 
@@ -197,7 +199,7 @@ export class WorldState {
     const version: KeyVersion = { blockNum: this.blockHeight(channel), txNum: 0 };
     this.heights.set(channel, version.blockNum + 1);
     for (const w of writeSet.writes) {
-      const ns = this.ns(channel, w.namespace, true)!;
+      const ns = this.ns(channel, w.namespace, true);
       let table = ns.collections.get(w.collection);
       if (!table) ns.collections.set(w.collection, (table = new Map()));
       if (w.value === undefined) table.delete(w.key);
