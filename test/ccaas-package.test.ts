@@ -134,7 +134,7 @@ describe('fabric-shim-ts package ccaas', () => {
   });
 
   it('fails with a clear message and exit code 1 on bad input', async () => {
-    const cases: Array<[string[], RegExp]> = [
+    const cases: [string[], RegExp][] = [
       [['ccaas', '--address', 'a:1'], /--label is required/],
       [['ccaas', '--label', 'x'], /--address is required/],
       [['docker', '--label', 'x', '--address', 'a:1'], /only package type is 'ccaas'/],

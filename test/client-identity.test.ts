@@ -23,7 +23,7 @@ function stubFor(mspid: string, idBytes: Uint8Array) {
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-type NameJson = Array<Record<string, string[]>>;
+type NameJson = Record<string, string[]>[];
 
 /** A self-signed certificate with any subject and optional raw attribute extension bytes. */
 async function makeCert(subject: NameJson, attrExtension?: Uint8Array): Promise<string> {

@@ -110,7 +110,7 @@ test('iterators: composite key index, full range, history', async () => {
   for (const [owner, name] of [['tom', 'm1'], ['tom', 'm2'], ['jerry', 'm3']]) await both('invoke', ['index', owner!, name!]);
   expect((await both('invoke', ['byOwner', 'tom'])).official.payload).toBe('["m1","m2"]');
   for (let i = 0; i < 120; i += 2) await both('init', ['init', `h${String(i).padStart(3, '0')}`, '0', `h${String(i + 1).padStart(3, '0')}`, '1']);
-  const all = JSON.parse((await both('invoke', ['all'])).official.payload) as Array<{ Key: string }>;
+  const all = JSON.parse((await both('invoke', ['all'])).official.payload) as { Key: string }[];
   expect(all).toHaveLength(121); // 'a' and h000..h119: more than one page of 100, no composite keys
   await both('invoke', ['delete', 'h000']);
   const history = JSON.parse((await both('invoke', ['history', 'h000'])).official.payload) as unknown[];

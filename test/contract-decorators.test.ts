@@ -30,6 +30,8 @@ function compile(standard: boolean): { contracts: ContractLike[] } {
   if (standard) expect(out).not.toContain('__decorate(');
   else expect(out).toContain('__metadata("design:paramtypes"');
   const mod = { exports: {} as Record<string, unknown> };
+  // The compiled module is CommonJS text run through new Function: it needs a require to call.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const req = (id: string): unknown => (id === '../../../src/contract' ? contractApi : require(id));
   new Function('require', 'module', 'exports', out)(req, mod, mod.exports);
   return mod.exports as unknown as { contracts: ContractLike[] };
@@ -130,7 +132,7 @@ describe('type names to schemas', () => {
   it('constructors map by name', () => {
     expect(schemaOf(String)).toEqual({ type: 'string' });
     expect(schemaOf(Number)).toEqual({ type: 'number' });
-    class Thing {}
+    class Thing {} // eslint-disable-line @typescript-eslint/no-extraneous-class -- any named constructor
     expect(schemaOf(Thing)).toEqual({ $ref: '#/components/schemas/Thing' });
     expect(contractApi.arrayOf(Thing)).toBe('Thing[]');
   });
@@ -139,14 +141,12 @@ describe('type names to schemas', () => {
 describe('parameter names', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const getParams = require('get-params') as (fn: unknown) => string[];
-  const fns: Array<(...a: never[]) => unknown> = [
-    /* eslint-disable */
+  const fns: ((...a: never[]) => unknown)[] = [
     function plain(ctx: unknown, a: unknown, b: unknown) { void ctx; void a; void b; },
     async function asyncFn(ctx: unknown, id: string) { void ctx; void id; },
     (function (/* comment, here */ ctx: unknown, // trailing
       second: unknown) { void ctx; void second; }) as never,
     ((ctx: unknown, value: unknown) => [ctx, value]) as never,
-    /* eslint-enable */
   ];
   it.each(fns.map((f, i) => [i, f] as const))('function #%i is read as get-params reads it', (_i, fn) => {
     expect(parameterNames(fn)).toEqual(getParams(fn));

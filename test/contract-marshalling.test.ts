@@ -50,7 +50,7 @@ const text = (r: ChaincodeResponse) => Buffer.from(r.payload ?? new Uint8Array()
 const cc = chaincodeFromContracts([Types]);
 const call = (...args: string[]) => cc.Invoke(new FakeStub(args, new Map(), pem).asStub());
 
-const good: Array<[string, string[], string]> = [
+const good: [string, string[], string][] = [
   ['string', ['Str', 'hello world'], '[hello world]'],
   ['empty string', ['Str', ''], '[]'],
   ['string that looks like JSON stays text', ['Str', '{"a":1}'], '[{"a":1}]'],
@@ -66,7 +66,7 @@ const good: Array<[string, string[], string]> = [
   ['Map<string, number>', ['Dict', '{"a":1,"b":2}'], 'a,b'],
 ];
 
-const bad: Array<[string, string[], RegExp]> = [
+const bad: [string, string[], RegExp][] = [
   ['number from text', ['Num', 'abc'], /^Parameter 'n' of transaction types:Num is invalid: fromBuffer could not convert data to number$/],
   ['number from empty text (fabric-shim reads 0)', ['Num', ''], /Parameter 'n' .* could not convert data to number/],
   ['number that is infinite', ['Num', 'Infinity'], /Parameter 'n' .* could not convert data to number/],

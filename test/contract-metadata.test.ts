@@ -151,7 +151,7 @@ describe('metadata schema', () => {
     expect(metadataProblems(doc)).toEqual([{ instancePath: "/contracts/Greeting/transactions/3/returns", message: 'must be object' }]);
   });
 
-  const broken: Array<[string, unknown]> = [
+  const broken: [string, unknown][] = [
     ['no info', { contracts: {} }],
     ['no contracts', { info: { title: 't', version: '1' } }],
     ['info without version', { info: { title: 't' }, contracts: {} }],

@@ -18,7 +18,7 @@ const { JSONSerializer } = require('fabric-contract-api') as { JSONSerializer: u
 const asset = { ID: 'a2', Color: 'blue', Size: 7, Insured: false, Holder: { name: 'ann', org: 'Org1' }, Tags: ['x'] };
 
 /** Calls in order; `sameMessage` marks errors whose text must match fabric-shim's exactly. */
-const script: Array<{ args: string[]; ok: boolean; sameMessage?: boolean }> = [
+const script: { args: string[]; ok: boolean; sameMessage?: boolean }[] = [
   { args: [], ok: true },
   { args: ['assets:CreateAsset', 'a1', 'red', '5', 'true'], ok: true },
   { args: ['assets:CreateAsset', 'a1', 'red', 'five', 'true'], ok: false },

@@ -81,7 +81,7 @@ class Second extends Contract {
   }
   @Transaction()
   async Throws(): Promise<void> {
-    throw 'a bare string'; // eslint-disable-line @typescript-eslint/only-throw-error
+    throw 'a bare string';
   }
 }
 

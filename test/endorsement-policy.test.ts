@@ -16,7 +16,7 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');
 }
 
-function officialBytes(orgs: Array<[EndorsementRole, string]>): Uint8Array {
+function officialBytes(orgs: [EndorsementRole, string][]): Uint8Array {
   const ep = new OfficialPolicy();
   for (const [role, mspId] of orgs) ep.addOrgs(role, mspId);
   return ep.getPolicy();
@@ -38,7 +38,7 @@ function describePolicy(bytes: Uint8Array) {
 }
 
 describe('KeyEndorsementPolicy: same bytes as fabric-shim', () => {
-  const cases: Array<Array<[EndorsementRole, string]>> = [
+  const cases: [EndorsementRole, string][][] = [
     [],
     [['MEMBER', 'Org1MSP']],
     [['PEER', 'Org1MSP']],

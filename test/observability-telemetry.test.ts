@@ -15,8 +15,9 @@ import { ATTR, METRIC } from '../src/telemetry';
 
 class TestReader extends MetricReader {
   constructor() { super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE }); }
-  protected async onShutdown(): Promise<void> {}
-  protected async onForceFlush(): Promise<void> {}
+  // A pull reader buffers nothing, so shutting down and flushing have nothing to do.
+  protected async onShutdown(): Promise<void> { /* nothing buffered */ }
+  protected async onForceFlush(): Promise<void> { /* nothing buffered */ }
   async points(name: string): Promise<DataPoint<unknown>[]> {
     const { resourceMetrics } = await this.collect();
     return resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).filter((m) => m.descriptor.name === name).flatMap((m) => m.dataPoints as DataPoint<unknown>[]);

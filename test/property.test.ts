@@ -151,7 +151,7 @@ describe('random peer message sequences', () => {
 
 describe('random transaction programs vs a model of Fabric', () => {
   type Op = { op: 'get'; key: string } | { op: 'put'; key: string; value: string } | { op: 'del'; key: string } | { op: 'range'; start: string; end: string };
-  type Program = { ops: Op[]; fail: boolean };
+  interface Program { ops: Op[]; fail: boolean }
 
   const chaincode = {
     Init: async (): Promise<ChaincodeResponse> => success(),
@@ -185,7 +185,12 @@ describe('random transaction programs vs a model of Fabric', () => {
         .map((k) => `${k}=${state.get(k)}`);
     });
     const next = new Map(state);
-    if (!p.fail) for (const [k, v] of writes) v === undefined ? next.delete(k) : next.set(k, v);
+    if (!p.fail) {
+      for (const [k, v] of writes) {
+        if (v === undefined) next.delete(k);
+        else next.set(k, v);
+      }
+    }
     return { results, next };
   }
 

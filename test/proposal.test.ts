@@ -1,4 +1,5 @@
 import { create, toBinary } from '@bufbuild/protobuf';
+import { createHash } from 'node:crypto';
 import { ChannelHeaderSchema, HeaderSchema, HeaderType, SignatureHeaderSchema } from '../src/gen/common/common_pb';
 import { SerializedIdentitySchema } from '../src/gen/msp/identities_pb';
 import { ChaincodeInputSchema } from '../src/gen/peer/chaincode_pb';
@@ -108,7 +109,7 @@ describe('proposal decoding', () => {
     const creator = toBinary(SerializedIdentitySchema, create(SerializedIdentitySchema, { mspid: DEFAULTS.mspid, idBytes: CERT }));
     const le = Buffer.alloc(8);
     le.writeBigUInt64LE(epoch);
-    const goStyle = require('node:crypto').createHash('sha256').update(Buffer.concat([DEFAULTS.nonce, creator, le])).digest('hex');
+    const goStyle = createHash('sha256').update(Buffer.concat([DEFAULTS.nonce, creator, le])).digest('hex');
     expect(transaction(sp).getBinding()).toBe(goStyle);
     // fabric-shim reads epoch.low/.high of a plain number and so always hashes 8 zero bytes.
     expect(officialStub(sp).getBinding()).toBe(transaction(buildSignedProposal({ epoch: 0n })).getBinding());
@@ -116,7 +117,7 @@ describe('proposal decoding', () => {
 
   it('computes the binding as sha256(nonce || creator || epoch LE)', () => {
     // Hand-computed input: nonce 0x01, creator 0x02, epoch 1 -> 01 02 01 00 00 00 00 00 00 00.
-    const expected = require('node:crypto').createHash('sha256').update(Buffer.from('01020100000000000000', 'hex')).digest('hex');
+    const expected = createHash('sha256').update(Buffer.from('01020100000000000000', 'hex')).digest('hex');
     expect(computeProposalBinding(Uint8Array.from([1]), Uint8Array.from([2]), 1n)).toBe(expected);
   });
 

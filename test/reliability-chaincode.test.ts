@@ -47,7 +47,7 @@ const chaincode = {
         await stub.putState('thrown', 'x');
         throw new Error('chaincode blew up');
       case 'throwString':
-        throw 'a bare string'; // eslint-disable-line no-throw-literal
+        throw 'a bare string';
       case 'reject':
         await stub.putState('rejected', 'x');
         return Promise.reject(new Error('chaincode rejected'));

@@ -42,7 +42,7 @@ const chaincode = {
   },
 };
 
-const cleanups: Array<() => unknown> = [];
+const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
   outcomes.length = 0;

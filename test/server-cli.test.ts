@@ -74,7 +74,7 @@ describe('readServerConfig', () => {
 
   it('refuses incomplete or contradictory configuration with a clear message', () => {
     const base = ['--chaincode-address', 'a:1', '--chaincode-id', 'i:1'];
-    const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+    const cases: [string[], NodeJS.ProcessEnv, RegExp][] = [
       [[], {}, /listen address is not set/],
       [['--chaincode-address', 'a:1'], {}, /chaincode id is not set/],
       [[...base, '--chaincode-tls-cert-file', files['cert.pem']!], {}, /A TLS option is set but no key is specified/],

@@ -42,7 +42,7 @@ const until = async (cond: () => boolean): Promise<void> => {
 };
 
 let srv: ChaincodeServer;
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });

@@ -115,7 +115,7 @@ describe('ChaincodeServer (plain)', () => {
   it('rejects bad arguments with fabric-shim\'s messages', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Official = require('fabric-shim/lib/server') as new (cc: unknown, opts: unknown) => unknown;
-    const cases: Array<[unknown, unknown]> = [
+    const cases: [unknown, unknown][] = [
       [null, {}],
       [chaincode, null],
       [{}, { ccid: 'x', address: 'a:1' }],

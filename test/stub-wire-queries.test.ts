@@ -35,7 +35,7 @@ afterAll(async () => {
 
 /** Walks every page of a paginated query, returning the keys of each page and its metadata. */
 async function pages(stub: ChaincodeStub, open: (bookmark: string) => ReturnType<ChaincodeStub['getStateByRangeWithPagination']>) {
-  const out: Array<{ keys: string[]; count: number; bookmark: string }> = [];
+  const out: { keys: string[]; count: number; bookmark: string }[] = [];
   let bookmark = '';
   do {
     const { iterator, metadata } = await open(bookmark);

@@ -6,7 +6,7 @@ import { mockPeerCommand, tokenize } from '../src/testing/cli';
 
 function collect(stream: PassThrough): { text(): string; waitFor(re: RegExp): Promise<RegExpMatchArray> } {
   let text = '';
-  const waiters: Array<() => void> = [];
+  const waiters: (() => void)[] = [];
   stream.on('data', (d: Buffer) => {
     text += d.toString();
     waiters.splice(0).forEach((w) => w());

@@ -117,7 +117,7 @@ describe('queries', () => {
 
   test('cursor hands out batches of 100 with has_more', () => {
     const cursor = new QueryCursor('it1', rangeQuery(scope, '', ''));
-    const sizes: Array<[number, boolean]> = [];
+    const sizes: [number, boolean][] = [];
     for (;;) {
       const b = cursor.next();
       sizes.push([b.records.length, b.hasMore]);

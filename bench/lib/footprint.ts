@@ -5,7 +5,7 @@
  * reached the figure is skipped with a message rather than failing the benchmark.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './build';
@@ -72,7 +72,7 @@ function install(label: string, specs: string[], work: string): FootprintInstall
 
 function installedVersion(name: string): string {
   // The same versions the benchmark runs against (devDependencies in node_modules).
-  return (require(join(ROOT, 'node_modules', name, 'package.json')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Measures both installs, or returns why it was skipped. */

@@ -80,7 +80,7 @@ export function peerError(message: string): ShimError {
 
 /** Encodes a QueryResponse page of KV results. */
 export function kvPage(opts: {
-  kvs: Array<{ key: string; value: string; namespace?: string }>;
+  kvs: { key: string; value: string; namespace?: string }[];
   id?: string;
   hasMore?: boolean;
   metadata?: { fetchedRecordsCount: number; bookmark: string };
@@ -100,7 +100,7 @@ export function kvPage(opts: {
 
 /** Encodes a QueryResponse page of history entries. */
 export function historyPage(opts: {
-  entries: Array<{ txId: string; value: string; seconds: number; nanos?: number; isDelete?: boolean }>;
+  entries: { txId: string; value: string; seconds: number; nanos?: number; isDelete?: boolean }[];
   id?: string;
   hasMore?: boolean;
 }): Uint8Array {
@@ -125,7 +125,7 @@ export function historyPage(opts: {
 }
 
 /** A TRANSACTION message with `args`, for {@link createTransaction}. */
-export function transactionMessage(args: Array<string | Uint8Array>, decorations: Record<string, Uint8Array> = {}) {
+export function transactionMessage(args: (string | Uint8Array)[], decorations: Record<string, Uint8Array> = {}) {
   return create(ChaincodeMessageSchema, {
     type: ChaincodeMessage_Type.TRANSACTION,
     txid: 'tx1',
@@ -138,7 +138,7 @@ export function transactionMessage(args: Array<string | Uint8Array>, decorations
 }
 
 /** A transaction scope over a fresh FakeTalkBack. */
-export function fakeTransaction(opts: { args?: Array<string | Uint8Array>; capabilities?: Partial<PeerCapabilities>; mspId?: string } = {}) {
+export function fakeTransaction(opts: { args?: (string | Uint8Array)[]; capabilities?: Partial<PeerCapabilities>; mspId?: string } = {}) {
   const talkBack = new FakeTalkBack({ capabilities: opts.capabilities ?? {} });
   const scope = createTransaction(talkBack, transactionMessage(opts.args ?? ['fn']), { mspId: opts.mspId ?? 'Org1MSP' });
   return { talkBack, scope, stub: scope.stub };

@@ -48,7 +48,7 @@ export class Probe implements ChaincodeInterface {
    * Runs `body` as the Invoke of one transaction with `args`. Rejects with the body's own
    * error when it threw (after the peer got the ERROR), so tests can match its code.
    */
-  async run<R>(cc: MockChaincode, body: Body<R>, args: ReadonlyArray<string | Uint8Array> = ['probe'], opts: InvokeOptions = {}): Promise<Ran<R>> {
+  async run<R>(cc: MockChaincode, body: Body<R>, args: readonly (string | Uint8Array)[] = ['probe'], opts: InvokeOptions = {}): Promise<Ran<R>> {
     this.body = body as Body<unknown>;
     this.outcome = {};
     const start = cc.wire.length;

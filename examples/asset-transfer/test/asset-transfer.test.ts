@@ -121,7 +121,7 @@ describe('asset-transfer example', () => {
 
     const res = await cc.invoke(['GetAssetHistory', 'h1']);
     expect(res.status).toBe(200);
-    const history = asJson(res.payload) as Array<{ TxId: string; IsDelete: boolean; Asset: Asset | null; Timestamp: string }>;
+    const history = asJson(res.payload) as { TxId: string; IsDelete: boolean; Asset: Asset | null; Timestamp: string }[];
     expect(history.map((h) => h.TxId)).toEqual([deleted.txId, transferred.txId, created.txId]);
     expect(history.map((h) => h.IsDelete)).toEqual([true, false, false]);
     expect(history[0]?.Asset).toBeNull();

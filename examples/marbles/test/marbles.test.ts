@@ -62,7 +62,7 @@ describe('marbles example', () => {
   });
 
   test('range pagination: the bookmark is the next key, and "" after the last page', async () => {
-    const pages: Array<Page<Marble>> = [];
+    const pages: Page<Marble>[] = [];
     let bookmark = '';
     do {
       const page = json<Page<Marble>>((await ok(['getMarblesByRangeWithPagination', '', '', '3', bookmark])).payload);
