@@ -68,6 +68,9 @@ interface TxLink {
   readonly streamError: ShimError | undefined;
 }
 
+/** A message without a SignedProposal has an empty transient map, hence no trace headers. */
+const NO_PROPOSAL = new Uint8Array(0);
+
 class Transaction implements TalkBack {
   /** Head = the call on the wire; the rest wait their turn. */
   readonly queue: PendingCall[] = [];
@@ -259,7 +262,8 @@ export class ChaincodeHandler {
       return;
     }
     this.txs.set(key, tx);
-    tx.obs = this.telemetry.startTransaction(msg.channelId, msg.txid, msg.type === Type.INIT, scope.stub);
+    // The proposal's raw bytes let telemetry read the trace headers without decoding the whole proposal.
+    tx.obs = this.telemetry.startTransaction(msg.channelId, msg.txid, msg.type === Type.INIT, scope.stub, msg.proposal === undefined ? NO_PROPOSAL : msg.proposal.proposalBytes);
     void this.execute(tx, scope, msg.type === Type.INIT, log);
   }
 

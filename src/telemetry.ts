@@ -14,6 +14,7 @@
 import { tryLoadPackage } from './optional-module';
 import type * as OTel from '@opentelemetry/api';
 import { ChaincodeMessage_Type } from './gen/peer/chaincode_shim_pb';
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 
 type Api = typeof OTel;
 
@@ -100,8 +101,11 @@ export interface Telemetry {
   /**
    * Begins a transaction; `init` for an INIT message. Returns {@link NO_TELEMETRY} when nothing
    * is recorded. The source's function name and transient map are read only when recording.
+   * `proposalBytes` (the SignedProposal's `proposal_bytes`, empty when the message has none) lets
+   * the trace headers be read straight from the wire instead of through `source.getTransient()`,
+   * which decodes the whole proposal (headers, creator, SHA-256 binding) for two map entries.
    */
-  startTransaction(channelId: string, txId: string, init: boolean, source: TransactionSource): TransactionTelemetry;
+  startTransaction(channelId: string, txId: string, init: boolean, source: TransactionSource, proposalBytes?: Uint8Array): TransactionTelemetry;
 }
 
 const INSTRUMENTATION = 'fabric-shim-ts';
@@ -187,20 +191,73 @@ export function parseTraceparent(header: string): { traceId: string; spanId: str
 
 const utf8 = new TextDecoder();
 
+/** The two transient entries telemetry reads. */
+interface TraceHeaders {
+  traceparent: Uint8Array | undefined;
+  tracestate: Uint8Array | undefined;
+}
+
+const TRACEPARENT = 'traceparent';
+const TRACESTATE = 'tracestate';
+
+/**
+ * `traceparent`/`tracestate` from a Proposal's bytes: Proposal.payload (2) ->
+ * ChaincodeProposalPayload.TransientMap (2) -> entries {key (1), value (2)}; the last entry of a
+ * key wins, as in a full decode. Other fields are skipped unread. Throws on malformed bytes.
+ */
+export function traceHeadersFromProposal(proposalBytes: Uint8Array): TraceHeaders {
+  const found: TraceHeaders = { traceparent: undefined, tracestate: undefined };
+  const proposal = new BinaryReader(proposalBytes);
+  while (proposal.pos < proposal.len) {
+    const [field, wire] = proposal.tag();
+    if (field !== 2 || wire !== WireType.LengthDelimited) {
+      proposal.skip(wire, field);
+      continue;
+    }
+    const payload = new BinaryReader(proposal.bytes());
+    while (payload.pos < payload.len) {
+      const [pf, pw] = payload.tag();
+      if (pf !== 2 || pw !== WireType.LengthDelimited) {
+        payload.skip(pw, pf);
+        continue;
+      }
+      const entry = new BinaryReader(payload.bytes());
+      let key = '';
+      let value: Uint8Array = new Uint8Array(0);
+      while (entry.pos < entry.len) {
+        const [ef, ew] = entry.tag();
+        if (ef === 1 && ew === WireType.LengthDelimited) key = entry.string();
+        else if (ef === 2 && ew === WireType.LengthDelimited) value = entry.bytes();
+        else entry.skip(ew, ef);
+      }
+      if (key === TRACEPARENT) found.traceparent = value;
+      else if (key === TRACESTATE) found.tracestate = value;
+    }
+  }
+  return found;
+}
+
+/** The trace headers, from the proposal's bytes when given, else from the stub's transient map. */
+function traceHeaders(source: TransactionSource, proposalBytes: Uint8Array | undefined): TraceHeaders {
+  if (proposalBytes !== undefined) return traceHeadersFromProposal(proposalBytes);
+  const transient = source.getTransient();
+  return { traceparent: transient.get(TRACEPARENT), tracestate: transient.get(TRACESTATE) };
+}
+
 /** The parent context from `traceparent`/`tracestate` in the transient map, or ROOT. */
-function parentContext(a: Api, source: TransactionSource): OTel.Context {
-  let transient: Map<string, Uint8Array>;
+function parentContext(a: Api, source: TransactionSource, proposalBytes: Uint8Array | undefined): OTel.Context {
+  let headers: TraceHeaders;
   try {
-    transient = source.getTransient();
+    headers = traceHeaders(source, proposalBytes);
   } catch {
     return a.ROOT_CONTEXT;
   }
-  const header = transient.get('traceparent');
+  const header = headers.traceparent;
   if (header === undefined || header.length > 512) return a.ROOT_CONTEXT;
   const parsed = parseTraceparent(utf8.decode(header));
   if (parsed === undefined) return a.ROOT_CONTEXT;
-  const spanContext: OTel.SpanContext = { ...parsed, isRemote: true };
-  const state = transient.get('tracestate');
+  const spanContext: OTel.SpanContext = { traceId: parsed.traceId, spanId: parsed.spanId, traceFlags: parsed.traceFlags, isRemote: true };
+  const state = headers.tracestate;
   if (state !== undefined && state.length <= 512) spanContext.traceState = a.createTraceState(utf8.decode(state));
   return a.trace.setSpanContext(a.ROOT_CONTEXT, spanContext);
 }
@@ -301,7 +358,7 @@ class LiveTransaction implements TransactionTelemetry {
 export function createTelemetry(options: TelemetryOptions): Telemetry {
   let recorder: Recorder | null | undefined;
   return {
-    startTransaction(channelId, txId, init, source) {
+    startTransaction(channelId, txId, init, source, proposalBytes) {
       if (recorder === undefined) {
         const a = loadApi();
         recorder = a === null ? null : new Recorder(a, options.tracerProvider, options.meterProvider);
@@ -317,7 +374,7 @@ export function createTelemetry(options: TelemetryOptions): Telemetry {
       let span: OTel.Span | undefined;
       let ctx = a.ROOT_CONTEXT;
       if (tracer !== undefined) {
-        const parent = parentContext(a, source);
+        const parent = parentContext(a, source, proposalBytes);
         span = tracer.startSpan(
           `chaincode ${fn === '' ? (init ? 'Init' : 'Invoke') : fn}`,
           { kind: a.SpanKind.SERVER, attributes: { ...attrs, [ATTR.txId]: txId, [ATTR.kind]: init ? 'init' : 'invoke' } },

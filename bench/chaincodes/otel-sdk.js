@@ -17,7 +17,8 @@ const discardMetrics = {
   selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
 };
 
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+// BENCH_OTEL_CONTEXT=none leaves the context manager out, to separate its cost from recording's.
+if (process.env.BENCH_OTEL_CONTEXT !== 'none') context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(discardSpans)] }));
 metrics.setGlobalMeterProvider(
   new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: discardMetrics, exportIntervalMillis: 1000 })] }),
