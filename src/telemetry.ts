@@ -275,49 +275,120 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A recording transaction. */
-class LiveTransaction implements TransactionTelemetry {
-  private readonly started = performance.now();
-  private readonly attrs: OTel.Attributes;
-  private ended = false;
+/** Attribute sets of one (channel, function): built once, reused by every transaction of that pair. */
+interface SeriesAttrs {
+  base: OTel.Attributes;
+  success: OTel.Attributes;
+  error: OTel.Attributes;
+  failure: OTel.Attributes;
+}
+
+/** What one talk-back type records with: its span name and metric attributes. */
+interface TalkBackKind {
+  name: string;
+  success: OTel.Attributes;
+  failure: OTel.Attributes;
+}
+
+/** Distinct (channel, function) pairs cached; past this the cache restarts (names come from clients). */
+const MAX_SERIES = 256;
+
+/**
+ * Per-chaincode state shared by its transactions: metric attribute sets built once per series
+ * instead of per record (the metrics SDK only reads them, and keeps the first as the series key;
+ * we never mutate them). Span options stay per call: older trace SDKs merge sampler attributes
+ * into `options.attributes` in place.
+ */
+class Shared {
+  private readonly series = new Map<string, SeriesAttrs>();
+  private readonly kinds = new Map<number, TalkBackKind>();
 
   constructor(
-    private readonly a: Api,
+    readonly a: Api,
+    private readonly chaincodeId: string,
+  ) {}
+
+  seriesOf(channelId: string, fn: string): SeriesAttrs {
+    const key = `${channelId}\u0000${fn}`;
+    let found = this.series.get(key);
+    if (found === undefined) {
+      // Metric attributes stay low-cardinality: no txid on metrics, only on the span.
+      const base: OTel.Attributes = { [ATTR.chaincode]: this.chaincodeId, [ATTR.channel]: channelId, [ATTR.fn]: fn };
+      found = {
+        base,
+        success: { ...base, [ATTR.outcome]: 'success' },
+        error: { ...base, [ATTR.outcome]: 'error' },
+        failure: { ...base, [ATTR.outcome]: 'failure' },
+      };
+      if (this.series.size >= MAX_SERIES) this.series.clear();
+      this.series.set(key, found);
+    }
+    return found;
+  }
+
+  kindOf(type: number): TalkBackKind {
+    let found = this.kinds.get(type);
+    if (found === undefined) {
+      const typeName = ChaincodeMessage_Type[type];
+      const name = typeName === undefined ? String(type) : typeName;
+      const metric = { [ATTR.chaincode]: this.chaincodeId, [ATTR.messageType]: name };
+      found = {
+        name,
+        success: { ...metric, [ATTR.outcome]: 'success' },
+        failure: { ...metric, [ATTR.outcome]: 'failure' },
+      };
+      this.kinds.set(type, found);
+    }
+    return found;
+  }
+}
+
+/**
+ * A recording transaction. (No `?.`/`??` and no field initializers here: tsup's CommonJS output
+ * turns them into helper calls with closures, on a per-transaction path.)
+ */
+class LiveTransaction implements TransactionTelemetry {
+  private readonly started: number;
+  private ended: boolean;
+
+  constructor(
+    private readonly shared: Shared,
     private readonly span: OTel.Span | undefined,
     private readonly ctx: OTel.Context,
     private readonly tracer: OTel.Tracer | undefined,
     private readonly instruments: Instruments | undefined,
-    base: OTel.Attributes,
+    private readonly attrs: SeriesAttrs,
   ) {
-    this.attrs = base;
-    instruments?.active.add(1, base);
+    this.started = performance.now();
+    this.ended = false;
+    if (instruments !== undefined) instruments.active.add(1, attrs.base);
   }
 
   run<A, R>(fn: (this: unknown, arg: A) => R, thisArg: unknown, arg: A): R {
-    return this.span === undefined ? fn.call(thisArg, arg) : this.a.context.with(this.ctx, fn, thisArg, arg);
+    return this.span === undefined ? fn.call(thisArg, arg) : this.shared.a.context.with(this.ctx, fn, thisArg, arg);
   }
 
   talkBack<T>(type: number, pending: Promise<T>): Promise<T> {
-    const name = ChaincodeMessage_Type[type] ?? String(type);
+    const kind = this.shared.kindOf(type);
     const t0 = performance.now();
-    const span = this.tracer?.startSpan(name, { kind: this.a.SpanKind.CLIENT, attributes: { [ATTR.messageType]: name } }, this.ctx);
+    const span = this.tracer === undefined ? undefined : this.tracer.startSpan(kind.name, { kind: this.shared.a.SpanKind.CLIENT, attributes: { [ATTR.messageType]: kind.name } }, this.ctx);
+    const instruments = this.instruments;
+    const a = this.shared.a;
     const done = (error: unknown): void => {
-      this.instruments?.ledger.record((performance.now() - t0) / 1000, {
-        [ATTR.chaincode]: this.attrs[ATTR.chaincode], [ATTR.messageType]: name, [ATTR.outcome]: error === undefined ? 'success' : 'failure',
-      });
+      if (instruments !== undefined) instruments.ledger.record((performance.now() - t0) / 1000, error === undefined ? kind.success : kind.failure);
       if (span !== undefined) {
-        if (error !== undefined) span.setStatus({ code: this.a.SpanStatusCode.ERROR, message: messageOf(error) });
+        if (error !== undefined) span.setStatus({ code: a.SpanStatusCode.ERROR, message: messageOf(error) });
         span.end();
       }
     };
     return pending.then(
       (value) => { done(undefined); return value; },
-      (error: unknown) => { done(error ?? 'rejected'); throw error; },
+      (error: unknown) => { done(error === undefined || error === null ? 'rejected' : error); throw error; },
     );
   }
 
   succeeded(result: unknown): void {
-    const status = (result as { status?: unknown } | null | undefined)?.status;
+    const status = result === null || result === undefined ? undefined : (result as { status?: unknown }).status;
     const code = typeof status === 'number' ? status : 0;
     // The peer treats status >= 400 (shim.ERRORTHRESHOLD) as a failed endorsement.
     const outcome: Outcome = code >= 400 ? 'error' : 'success';
@@ -338,8 +409,8 @@ class LiveTransaction implements TransactionTelemetry {
     this.ended = true;
     const seconds = (performance.now() - this.started) / 1000;
     if (this.instruments !== undefined) {
-      this.instruments.active.add(-1, this.attrs);
-      const attrs = { ...this.attrs, [ATTR.outcome]: outcome };
+      this.instruments.active.add(-1, this.attrs.base);
+      const attrs = this.attrs[outcome];
       this.instruments.transactions.add(1, attrs);
       this.instruments.duration.record(seconds, attrs);
     }
@@ -347,7 +418,8 @@ class LiveTransaction implements TransactionTelemetry {
       this.span.setAttribute(ATTR.outcome, outcome);
       if (status !== undefined) this.span.setAttribute(ATTR.status, status);
       if (outcome !== 'success') {
-        this.span.setStatus(message === undefined ? { code: this.a.SpanStatusCode.ERROR } : { code: this.a.SpanStatusCode.ERROR, message });
+        const code = this.shared.a.SpanStatusCode.ERROR;
+        this.span.setStatus(message === undefined ? { code } : { code, message });
       }
       this.span.end();
     }
@@ -357,32 +429,33 @@ class LiveTransaction implements TransactionTelemetry {
 /** The telemetry of one chaincode; see {@link Telemetry}. */
 export function createTelemetry(options: TelemetryOptions): Telemetry {
   let recorder: Recorder | null | undefined;
+  let shared: Shared | undefined;
   return {
     startTransaction(channelId, txId, init, source, proposalBytes) {
       if (recorder === undefined) {
-        const a = loadApi();
-        recorder = a === null ? null : new Recorder(a, options.tracerProvider, options.meterProvider);
+        const loaded = loadApi();
+        recorder = loaded === null ? null : new Recorder(loaded, options.tracerProvider, options.meterProvider);
       }
       if (recorder === null) return NO_TELEMETRY;
       const tracer = recorder.currentTracer();
       const instruments = recorder.currentInstruments();
       if (tracer === undefined && instruments === undefined) return NO_TELEMETRY;
       const a = api as Api;
+      if (shared === undefined) shared = new Shared(a, options.chaincodeId);
       const fn = functionName(source);
-      // Metric attributes stay low-cardinality: no txid on metrics, only on the span.
-      const attrs: OTel.Attributes = { [ATTR.chaincode]: options.chaincodeId, [ATTR.channel]: channelId, [ATTR.fn]: fn };
+      const attrs = shared.seriesOf(channelId, fn);
       let span: OTel.Span | undefined;
       let ctx = a.ROOT_CONTEXT;
       if (tracer !== undefined) {
         const parent = parentContext(a, source, proposalBytes);
         span = tracer.startSpan(
           `chaincode ${fn === '' ? (init ? 'Init' : 'Invoke') : fn}`,
-          { kind: a.SpanKind.SERVER, attributes: { ...attrs, [ATTR.txId]: txId, [ATTR.kind]: init ? 'init' : 'invoke' } },
+          { kind: a.SpanKind.SERVER, attributes: { ...attrs.base, [ATTR.txId]: txId, [ATTR.kind]: init ? 'init' : 'invoke' } },
           parent,
         );
         ctx = a.trace.setSpan(parent, span);
       }
-      return new LiveTransaction(a, span, ctx, tracer, instruments, attrs);
+      return new LiveTransaction(shared, span, ctx, tracer, instruments, attrs);
     },
   };
 }
