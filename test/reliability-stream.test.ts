@@ -6,8 +6,6 @@
  * chaincode server keeps serving its other peer connections.
  */
 import { spawn } from 'node:child_process';
-import * as net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ChaincodeMessage_Type as Type } from '../src/gen/peer/chaincode_shim_pb';
 import { connect, type ChaincodeConnection } from '../src/shim';
@@ -17,6 +15,7 @@ import { success, type ChaincodeResponse } from '../src/response';
 import type { ChaincodeStub } from '../src/stub';
 import { MockPeer } from '../src/testing/mock-peer';
 import { ScriptedPeer, type PeerConnection } from './support/scripted-peer';
+import { frozenRelay } from './support/frozen-relay';
 
 setLogSink({ write: () => undefined });
 const log = createLogger('reliability-stream', { level: 'debug' });
@@ -92,38 +91,11 @@ test('the peer resets the stream mid-transaction: waiting calls and closed rejec
   await expect(conn.closed).rejects.toMatchObject({ code: 'STREAM_CLOSED', message: expect.stringContaining('peer crashed') });
 });
 
-/** A TCP relay that can go silent, as when the peer's host vanishes without a FIN. */
-async function relay(target: string): Promise<{ address: string; freeze(): void; close(): Promise<void> }> {
-  const i = target.lastIndexOf(':');
-  const sockets: net.Socket[] = [];
-  const srv = net.createServer((client) => {
-    const upstream = net.connect(Number(target.slice(i + 1)), target.slice(0, i));
-    sockets.push(client, upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('error', () => undefined);
-    upstream.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return {
-    address: `127.0.0.1:${(srv.address() as AddressInfo).port}`,
-    freeze() {
-      for (const s of sockets) {
-        s.unpipe();
-        s.pause();
-      }
-    },
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => srv.close(() => r()));
-    },
-  };
-}
 
 test('the peer vanishes (no FIN): keepalive notices, waiting calls and closed reject STREAM_CLOSED', async () => {
-  let path!: Awaited<ReturnType<typeof relay>>;
+  let path!: Awaited<ReturnType<typeof frozenRelay>>;
   const { conn } = await twoWaiting({ keepaliveTimeMs: 200, keepaliveTimeoutMs: 200 }, async (address) => {
-    path = await relay(address);
+    path = await frozenRelay(address);
     cleanups.push(() => path.close());
     return path.address;
   });

@@ -3,39 +3,11 @@
  * periods, and a peer that goes silent (a frozen TCP path) is detected and its handler dropped.
  * Short ping settings are passed as fabric-shim passes `grpc.*` server options.
  */
-import * as net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { server, type ChaincodeServer } from '../src/server';
 import { chaincode } from './fixtures/server-chaincode';
 import { RawPeer } from './fixtures/server-peer';
+import { frozenRelay } from './support/frozen-relay';
 
-/** A TCP relay whose traffic can be frozen, as when a peer host vanishes without a FIN. */
-async function relay(target: string): Promise<{ address: string; freeze(): void; close(): Promise<void> }> {
-  const [host, port] = [target.slice(0, target.lastIndexOf(':')), Number(target.slice(target.lastIndexOf(':') + 1))];
-  const sockets: net.Socket[] = [];
-  const srv = net.createServer((client) => {
-    const upstream = net.connect(port, host);
-    sockets.push(client, upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('error', () => undefined);
-    upstream.on('error', () => undefined);
-  });
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  return {
-    address: `127.0.0.1:${(srv.address() as AddressInfo).port}`,
-    freeze() {
-      for (const s of sockets) {
-        s.unpipe();
-        s.pause();
-      }
-    },
-    close: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => srv.close(() => r()));
-    },
-  };
-}
 
 const until = async (cond: () => boolean): Promise<void> => {
   while (!cond()) await new Promise((r) => setTimeout(r, 20));
@@ -71,7 +43,7 @@ it('keeps an idle, healthy peer connection across many keepalive periods', async
 
 it('notices a peer that went silent and drops its connection', async () => {
   await start(200);
-  const path = await relay(srv.address);
+  const path = await frozenRelay(srv.address);
   cleanups.push(() => path.close());
   const peer = await RawPeer.connect(path.address);
   cleanups.push(() => peer.close());
