@@ -13,18 +13,8 @@ import { createLogger } from '../src/logger';
 import { success } from '../src/response';
 import type { ChaincodeStub } from '../src/stub';
 import { MockPeer } from '../src/testing/mock-peer';
+import type { Report as LoadReport } from './fixtures/reliability-load';
 
-interface LoadReport {
-  completed: number;
-  mismatches: string[];
-  duplicates: number;
-  strayTalkBacks: number;
-  wrongPuts: number;
-  maxInFlightSeen: number;
-  handlerInFlight: number;
-  heapBefore: number;
-  heapAfter: number;
-}
 
 function runLoad(env: Record<string, string>): Promise<LoadReport> {
   return new Promise((resolve, reject) => {

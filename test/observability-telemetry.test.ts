@@ -6,23 +6,14 @@
 import { context, metrics, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { AggregationTemporality, MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type Histogram } from '@opentelemetry/sdk-metrics';
 import { error, success } from '../src/response';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { MockChaincode } from '../src/testing/mock-chaincode';
 import type { ChaincodeInterface } from '../src/chaincode';
 import { ATTR, METRIC } from '../src/telemetry';
+import { TestReader } from './support/metric-reader';
 
-class TestReader extends MetricReader {
-  constructor() { super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE }); }
-  // A pull reader buffers nothing, so shutting down and flushing have nothing to do.
-  protected async onShutdown(): Promise<void> { /* nothing buffered */ }
-  protected async onForceFlush(): Promise<void> { /* nothing buffered */ }
-  async points(name: string): Promise<DataPoint<unknown>[]> {
-    const { resourceMetrics } = await this.collect();
-    return resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).filter((m) => m.descriptor.name === name).flatMap((m) => m.dataPoints as DataPoint<unknown>[]);
-  }
-}
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN = '00f067aa0ba902b7';

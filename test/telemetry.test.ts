@@ -1,21 +1,11 @@
 import { context, metrics, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { AggregationTemporality, MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type Histogram } from '@opentelemetry/sdk-metrics';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ChaincodeMessage_Type as Type } from '../src/gen/peer/chaincode_shim_pb';
 import { ATTR, METRIC, NO_TELEMETRY, createTelemetry, parseTraceparent, type TransactionSource } from '../src/telemetry';
+import { TestReader } from './support/metric-reader';
 
-/** A pull reader: metrics are collected when the test asks. */
-class TestReader extends MetricReader {
-  constructor() { super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE }); }
-  // A pull reader buffers nothing, so shutting down and flushing have nothing to do.
-  protected async onShutdown(): Promise<void> { /* nothing buffered */ }
-  protected async onForceFlush(): Promise<void> { /* nothing buffered */ }
-  async points(name: string): Promise<DataPoint<unknown>[]> {
-    const { resourceMetrics } = await this.collect();
-    return resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).filter((m) => m.descriptor.name === name).flatMap((m) => m.dataPoints as DataPoint<unknown>[]);
-  }
-}
 
 const utf8 = new TextEncoder();
 function source(fcn: string, transient: Record<string, string> = {}): TransactionSource & { reads: number } {
