@@ -52,6 +52,9 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** Lets the continuations of calls just answered run (they may issue more calls): every microtask runs before it. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** One talk-back call waiting to be sent or answered. */
 interface PendingCall {
   readonly type: Type;
@@ -75,6 +78,14 @@ class Transaction implements TalkBack {
   /** Head = the call on the wire; the rest wait their turn. */
   readonly queue: PendingCall[] = [];
   closed = false;
+  /**
+   * Set once Init/Invoke returned a response: from then on the calls it left behind are sent and
+   * answered before COMPLETED, and the first of them to fail is kept in `failure`.
+   */
+  draining = false;
+  failure: ShimError | undefined;
+  /** While draining: called when the queue empties or a call fails. */
+  wake: (() => void) | undefined;
   /** Spans and metrics of this transaction; the shared no-op when nothing records. */
   obs: TransactionTelemetry = NO_TELEMETRY;
   constructor(
@@ -89,8 +100,9 @@ class Transaction implements TalkBack {
   call(type: Type, payload: Uint8Array): Promise<Uint8Array> {
     return this.obs.talkBack(type, new Promise<Uint8Array>((resolve, reject) => {
       // The type's name is only needed for an error: looked up there, not on every call.
-      if (this.closed) {
-        reject(new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} has completed; ${Type[type]} not sent`, { txId: this.txId, channelId: this.channelId, requestType: Type[type] }));
+      if (this.closed || this.failure !== undefined) {
+        const why = this.failure === undefined ? 'has completed' : `has failed (${this.failure.message})`;
+        reject(new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} ${why}; ${Type[type]} not sent`, { txId: this.txId, channelId: this.channelId, requestType: Type[type] }));
       } else if (this.link.streamError !== undefined) {
         reject(new ShimError('STREAM_CLOSED', this.link.streamError.message, { txId: this.txId, channelId: this.channelId, requestType: Type[type], cause: this.link.streamError }));
       } else {
@@ -275,7 +287,7 @@ export class ChaincodeHandler {
       // Run with the transaction span active, so spans the chaincode makes nest under it.
       const result: unknown = await tx.obs.run(init ? this.chaincode.Init : this.chaincode.Invoke, this.chaincode, scope.stub);
       const response = encodeResponse(result, method);
-      await scope.finish();
+      await this.drain(tx, scope);
       // Status >= 400 is still COMPLETED: the peer decides what an error response means.
       reply = message(Type.COMPLETED, tx.channelId, tx.txId, response, scope.event());
       tx.obs.succeeded(result);
@@ -297,16 +309,66 @@ export class ChaincodeHandler {
     }
   }
 
-  /** Forgets a finished transaction; calls it left behind reject TRANSACTION_CLOSED. */
-  private retire(tx: Transaction): void {
-    tx.closed = true;
-    this.txs.delete(tx.key);
+  /**
+   * After Init/Invoke returned a response, before COMPLETED (issue 12: a missing `await`).
+   * Calls the chaincode started and did not await are sent and answered, in issue order, and
+   * so are calls their continuations start meanwhile; then the scope flushes the write batch
+   * and closes open iterators. The transaction ends when, after a turn of the event loop (every
+   * promise continuation has run), nothing is queued. The chaincode's response cannot depend on
+   * calls it did not wait for, so the first of them to fail fails the transaction (ERROR, nothing
+   * committed) rather than commit part of its writes; calls that failed while Init/Invoke ran were
+   * the chaincode's to handle. When nothing is left behind this costs nothing: no turn is taken.
+   */
+  private async drain(tx: Transaction, scope: TransactionScope<ChaincodeStub>): Promise<void> {
+    tx.draining = true;
+    for (;;) {
+      while (tx.queue.length > 0 && tx.failure === undefined) {
+        await new Promise<void>((resolve) => { tx.wake = resolve; });
+        await nextTurn();
+      }
+      if (tx.failure !== undefined) throw tx.failure;
+      await scope.finish();
+      if (tx.failure !== undefined) throw tx.failure;
+      // Calls started during finish() (from a timer or I/O callback of the chaincode) go round again.
+      if (tx.queue.length === 0) return;
+    }
+  }
+
+  /**
+   * A call left behind when Init/Invoke returned failed: the transaction will end in ERROR with
+   * its error, so the calls still queued are not sent (they reject now, which also lets the
+   * scope's finish() settle) and call() refuses new ones.
+   */
+  private drainFailed(tx: Transaction, error: ShimError): void {
+    tx.failure ??= error;
+    this.rejectQueued(tx, `failed (${tx.failure.message})`);
+    this.wakeDrain(tx);
+  }
+
+  /** Rejects every call of `tx` still queued (none of them is on the wire) with TRANSACTION_CLOSED. */
+  private rejectQueued(tx: Transaction, why: string): void {
     if (tx.queue.length === 0) return;
     this.pendingCalls -= tx.queue.length;
     for (const call of tx.queue.splice(0)) {
       const requestType = Type[call.type];
-      call.reject(new ShimError('TRANSACTION_CLOSED', `transaction ${tx.txId} completed before the peer answered ${requestType}`, { txId: tx.txId, channelId: tx.channelId, requestType }));
+      call.reject(new ShimError('TRANSACTION_CLOSED', `transaction ${tx.txId} ${why} before ${requestType} was answered`, { txId: tx.txId, channelId: tx.channelId, requestType }));
     }
+  }
+
+  private wakeDrain(tx: Transaction): void {
+    const wake = tx.wake;
+    if (wake !== undefined) {
+      tx.wake = undefined;
+      wake();
+    }
+  }
+
+  /** Forgets a finished transaction; calls it left behind (Init/Invoke threw) reject TRANSACTION_CLOSED. */
+  private retire(tx: Transaction): void {
+    tx.closed = true;
+    tx.wake = undefined;
+    this.txs.delete(tx.key);
+    this.rejectQueued(tx, 'ended');
   }
 
   private enqueue(tx: Transaction, call: PendingCall): void {
@@ -326,9 +388,12 @@ export class ChaincodeHandler {
         this.pendingCalls--;
         const requestType = Type[head.type];
         const code = err instanceof ShimError ? err.code : 'PROTOCOL';
-        head.reject(new ShimError(code, `cannot send ${requestType}: ${errorText(err)}`, { txId: tx.txId, channelId: tx.channelId, requestType, cause: err }));
+        const error = new ShimError(code, `cannot send ${requestType}: ${errorText(err)}`, { txId: tx.txId, channelId: tx.channelId, requestType, cause: err });
+        head.reject(error);
+        if (tx.draining) return this.drainFailed(tx, error);
       }
     }
+    if (tx.draining) this.wakeDrain(tx);
   }
 
   /** RESPONSE/ERROR: settles the call at the head of that transaction's queue. */
@@ -343,9 +408,13 @@ export class ChaincodeHandler {
     if (ok) {
       head.resolve(msg.payload);
     } else {
-      head.reject(new ShimError('PEER_ERROR', textOf(msg.payload), { txId: tx.txId, channelId: tx.channelId, requestType: Type[head.type] }));
+      const error = new ShimError('PEER_ERROR', textOf(msg.payload), { txId: tx.txId, channelId: tx.channelId, requestType: Type[head.type] });
+      head.reject(error);
+      // Nothing more is sent for a transaction that is going to fail: retire() rejects the rest.
+      if (tx.draining) return this.drainFailed(tx, error);
     }
     if (tx.queue.length > 0) this.pump(tx);
+    else if (tx.draining) this.wakeDrain(tx);
   }
 
   private sendError(channelId: string, txId: string, text: string): void {
@@ -384,6 +453,7 @@ export class ChaincodeHandler {
         const requestType = Type[call.type];
         call.reject(new ShimError('STREAM_CLOSED', reason.message, { txId: tx.txId, channelId: tx.channelId, requestType, cause: reason }));
       }
+      if (tx.draining) this.drainFailed(tx, reason);
     }
     this.pendingCalls = 0;
     this.settleReady(reason);

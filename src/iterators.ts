@@ -128,6 +128,8 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
         encodeQueryStateClose(this.response.id),
         decodeNothing,
       );
+      // A chaincode often calls close() without awaiting it: its failure must not end the process.
+      this.closing.catch(noop);
     }
     return this.closing;
   }

@@ -10,6 +10,7 @@ import type { ChaincodeInterface } from './chaincode';
 import { ShimError } from './errors';
 import { ChaincodeHandler } from './handler';
 import { shimLogger, type Logger } from './logger';
+import { installProcessGuard } from './process-guard';
 import { serveStreams, type GrpcSettings, type PeerStream, type StreamServer, type TlsServerOptions } from './stream';
 
 /** TLS for the chaincode server (fabric-shim's `tlsProps`). All PEM. */
@@ -73,11 +74,17 @@ export class ChaincodeServer {
     this.logger = serverOpts.logger ?? shimLogger('server');
   }
 
-  /** Binds and starts serving. Rejects ShimError('CONFIG') when the address cannot be bound. */
+  /**
+   * Binds and starts serving. Rejects ShimError('CONFIG') when the address cannot be bound.
+   * Like fabric-shim, takes over the process's error handling (src/process-guard.ts): an
+   * unhandled rejection or uncaught exception raised by chaincode code is logged and the server
+   * keeps serving.
+   */
   async start(): Promise<void> {
     if (this.listening !== undefined || this.stopping !== undefined) {
       throw new ShimError('CONFIG', 'ChaincodeServer.start() may only be called once');
     }
+    installProcessGuard();
     this.listening = await serveStreams('Chaincode', (stream) => this.accept(stream), {
       address: this.opts.address,
       ...tlsOption(this.opts.tlsProps),

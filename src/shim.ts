@@ -12,6 +12,7 @@ import { ChaincodeStub } from './stub';
 import { readStartConfig } from './config';
 import { ShimError } from './errors';
 import { ChaincodeHandler } from './handler';
+import { endProcessIfUnhandled, installProcessGuard } from './process-guard';
 import { newLogger, shimLogger, type Logger } from './logger';
 import { dialChaincodeSupport, type GrpcSettings, type TlsClientOptions } from './stream';
 
@@ -75,10 +76,21 @@ export interface StartOptions {
  * ends for any reason (the chaincode cannot do anything without its peer). The process must then
  * exit non-zero so the peer or the orchestrator restarts it: `fabric-shim-ts start` sets
  * `process.exitCode = 1`; a program calling `start()` itself should do the same in a `catch`. A
- * fabric-shim-style call that ignores the promise leaves the rejection unhandled, and Node
- * (15+) then terminates the process with exit code 1 and the error's message.
+ * fabric-shim-style call that ignores the promise leaves the rejection unhandled, and the
+ * process then ends with exit code 1 and the error's message, as Node does.
+ *
+ * Like fabric-shim, `start()` takes over the process's error handling (src/process-guard.ts):
+ * an unhandled rejection or uncaught exception raised by chaincode code is logged and the
+ * chaincode keeps serving; only the loss of the stream ends the process.
  */
-export async function start(chaincode: ChaincodeInterface, options: StartOptions = {}): Promise<never> {
+export function start(chaincode: ChaincodeInterface, options: StartOptions = {}): Promise<never> {
+  installProcessGuard();
+  const serving = serve(chaincode, options);
+  endProcessIfUnhandled(serving);
+  return serving;
+}
+
+async function serve(chaincode: ChaincodeInterface, options: StartOptions): Promise<never> {
   assertChaincode(chaincode);
   const log = options.logger ?? shimLogger('start');
   const config = readStartConfig(options.argv ?? process.argv.slice(2), options.env ?? process.env);

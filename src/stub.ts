@@ -452,3 +452,84 @@ export function createTransaction(talkBack: TalkBack, message: ChaincodeMessage,
     },
   };
 }
+
+// ------------------------------------------------------------ promises a chaincode may drop
+
+function noop(): void {
+  /* marks a promise handled; its rejection still reaches whoever awaits it */
+}
+
+/**
+ * Every stub method that returns a promise, with the message it sends. Chaincode often drops
+ * such a promise (a missing `await`, issue 12); when the call then fails, Node would end the
+ * whole chaincode process on the unhandled rejection. So each of these methods is wrapped once,
+ * here, at load time (not in every method, so they keep reading as fabric-shim's API):
+ * - its promise is marked handled (one `.catch` per call, no closure). The chaincode still sees
+ *   the rejection if it awaits; a call left behind when Init/Invoke returns is drained by the
+ *   handler, which fails the transaction with its error;
+ * - once the transaction has ended it rejects ShimError('TRANSACTION_CLOSED') naming the txid,
+ *   the method and the message it would have sent, and sends nothing.
+ */
+const TALK_BACK_METHODS = {
+  getState: T.GET_STATE,
+  putState: T.PUT_STATE,
+  deleteState: T.DEL_STATE,
+  setStateValidationParameter: T.PUT_STATE_METADATA,
+  getStateValidationParameter: T.GET_STATE_METADATA,
+  getMultipleStates: T.GET_STATE_MULTIPLE,
+  getStateByRange: T.GET_STATE_BY_RANGE,
+  getStateByRangeWithPagination: T.GET_STATE_BY_RANGE,
+  getStateByPartialCompositeKey: T.GET_STATE_BY_RANGE,
+  getStateByPartialCompositeKeyWithPagination: T.GET_STATE_BY_RANGE,
+  getAllStatesCompositeKeyWithPagination: T.GET_STATE_BY_RANGE,
+  getQueryResult: T.GET_QUERY_RESULT,
+  getQueryResultWithPagination: T.GET_QUERY_RESULT,
+  getHistoryForKey: T.GET_HISTORY_FOR_KEY,
+  finishWriteBatch: T.WRITE_BATCH_STATE,
+  invokeChaincode: T.INVOKE_CHAINCODE,
+  getPrivateData: T.GET_STATE,
+  getPrivateDataHash: T.GET_PRIVATE_DATA_HASH,
+  getMultiplePrivateData: T.GET_STATE_MULTIPLE,
+  putPrivateData: T.PUT_STATE,
+  deletePrivateData: T.DEL_STATE,
+  purgePrivateData: T.PURGE_PRIVATE_DATA,
+  setPrivateDataValidationParameter: T.PUT_STATE_METADATA,
+  getPrivateDataValidationParameter: T.GET_STATE_METADATA,
+  getPrivateDataByRange: T.GET_STATE_BY_RANGE,
+  getPrivateDataByPartialCompositeKey: T.GET_STATE_BY_RANGE,
+  getPrivateDataQueryResult: T.GET_QUERY_RESULT,
+} as const satisfies Partial<Record<keyof ChaincodeStub, T>>;
+
+/** Names of the stub methods that talk to the peer (their promises are never left unhandled). @internal */
+export const TALK_BACK_METHOD_NAMES: readonly string[] = Object.keys(TALK_BACK_METHODS);
+
+/** The methods that return a QueryPromise: after the transaction they must still be `for await`-able. */
+const QUERY_TYPES: ReadonlySet<T> = new Set([T.GET_STATE_BY_RANGE, T.GET_QUERY_RESULT, T.GET_HISTORY_FOR_KEY]);
+
+/** What a talk-back method of a stub whose transaction has ended returns. */
+function closedCall(stub: ChaincodeStub, name: string, type: T): Promise<unknown> {
+  const txId = stub.getTxID();
+  const requestType = T[type];
+  const error = new ShimError('TRANSACTION_CLOSED', `transaction ${txId} has completed; ${name}() called after it ended, ${requestType} not sent`, {
+    txId,
+    channelId: stub.getChannelID(),
+    requestType,
+  });
+  const rejected = Promise.reject(error);
+  return QUERY_TYPES.has(type) ? queryPromise(rejected, (it: StateQueryIterator) => it) : rejected;
+}
+
+for (const [name, type] of Object.entries(TALK_BACK_METHODS)) {
+  const proto = ChaincodeStub.prototype as unknown as Record<string, (this: ChaincodeStub, ...args: unknown[]) => Promise<unknown>>;
+  const method = proto[name] as (this: ChaincodeStub, ...args: unknown[]) => Promise<unknown>;
+  // A named function (`{ [name]() {} }`) so stack traces still show the method's name.
+  const wrapped = {
+    [name](this: ChaincodeStub, ...args: unknown[]): Promise<unknown> {
+      // `['tx']`: the stub's private state, read by its own module.
+      const promise = this['tx'].closed ? closedCall(this, name, type) : method.apply(this, args);
+      promise.catch(noop);
+      return promise;
+    },
+  }[name];
+  Object.defineProperty(ChaincodeStub.prototype, name, { value: wrapped, writable: true, configurable: true, enumerable: false });
+}

@@ -23,7 +23,8 @@ export interface TalkBack {
    * Sends one message of `type` for this transaction and resolves with the payload of
    * the peer's RESPONSE. Rejects with ShimError('PEER_ERROR') when the peer answers
    * ERROR (message = the peer's text), ShimError('STREAM_CLOSED') when the stream is
-   * gone, ShimError('TRANSACTION_CLOSED') after the transaction completed.
+   * gone, ShimError('TRANSACTION_CLOSED') after the transaction ended (or once a call
+   * left behind by Init/Invoke failed, which fails the transaction).
    * Calls made concurrently are queued and sent one at a time, as fabric-shim does.
    */
   call(type: ChaincodeMessage_Type, payload: Uint8Array): Promise<Uint8Array>;
@@ -36,8 +37,10 @@ export interface TalkBack {
 export interface TransactionScope<Stub> {
   readonly stub: Stub;
   /**
-   * Runs before COMPLETED is sent: flushes a pending write batch and closes iterators
-   * the chaincode left open. Rejects if a flush fails (the transaction then ends in ERROR).
+   * Runs before COMPLETED is sent, once the calls the chaincode left behind are answered:
+   * flushes a pending write batch and closes iterators the chaincode left open. Runs again
+   * when the chaincode started more calls meanwhile. Rejects if a flush fails (the
+   * transaction then ends in ERROR).
    */
   finish(): Promise<void>;
   /** The event set with setEvent, if any, to attach to COMPLETED. */

@@ -66,9 +66,13 @@ const chaincode = {
         kept.push(stub);
         return success();
       case 'leaveCallBehind':
-        // Not awaited: the transaction ends while the peer has yet to answer.
+        // Not awaited: the shim has the peer answer it before COMPLETED (issue 12).
         leftBehind.push(stub.getState('r000'));
         return success();
+      case 'leaveCallBehindAndThrow':
+        // Not awaited, then a throw: ERROR goes out at once, while the peer has yet to answer.
+        leftBehind.push(stub.getState('r000'));
+        throw new Error('thrown with a call in flight');
       case 'leaveOpen': {
         const it = await stub.getStateByRange('r', 's');
         if (arg === 'partly') await it.next();
@@ -159,9 +163,16 @@ test('a stub used after its transaction completed rejects TRANSACTION_CLOSED and
   expect(peer.ledger.getString('relcc', 'k')).toBeUndefined();
 });
 
-test('a call still waiting when the chaincode returns rejects TRANSACTION_CLOSED; the late answer is dropped', async () => {
+test('a call still waiting when the chaincode returns is answered before COMPLETED', async () => {
   const res = await cc.invoke(['leaveCallBehind']);
   expect(res).toMatchObject({ outcome: 'COMPLETED', status: 200 });
+  expect(wireOf(res.txId)).toEqual(['GET_STATE', 'COMPLETED']);
+  await expect(leftBehind.pop()).resolves.toEqual(Buffer.from('v0'));
+});
+
+test('a call still waiting when the chaincode throws rejects TRANSACTION_CLOSED; the late answer is dropped', async () => {
+  const res = await cc.invoke(['leaveCallBehindAndThrow']);
+  expect(res).toMatchObject({ outcome: 'ERROR', message: 'thrown with a call in flight' });
   await expect(leftBehind.pop()).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED', requestType: 'GET_STATE', txId: res.txId });
   // The peer's answer arrives after COMPLETED and must not be taken for anything else.
   expect(await cc.invoke(['ok', 'next'])).toMatchObject({ status: 200, payload: Buffer.from('ok') });
