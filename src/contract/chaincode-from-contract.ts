@@ -8,7 +8,7 @@ import type { Context } from './context';
 import { contractLogging } from './context';
 import { Contract } from './contract';
 import { DataMarshall } from './marshalling';
-import { type ChaincodeMetadata, type CompleteMetadata, type TransactionMetadata, completeMetadata, isDefaultContract } from './metadata';
+import { type ChaincodeMetadata, type CompleteMetadata, type TransactionMetadata, completeMetadata, isDefaultContract, packageInfo } from './metadata';
 import { type SerializerConfig, createSerializer } from './serializer';
 import { SystemContract } from './system-contract';
 
@@ -21,9 +21,13 @@ export interface ContractChaincodeOptions {
   metadata?: ChaincodeMetadata;
   /** Serializers, as a chaincode module's `serializers` export. Default: JSON. */
   serializers?: SerializerConfig;
-  /** Top-level `info.title` when the metadata has none (fabric-shim: package.json name). */
+  /**
+   * Top-level `info.title` when the metadata has none. fabric-chaincode-node always takes the
+   * chaincode package's package.json `name`; without `title` and `version`, so do we, from the
+   * package.json in the working directory (its default module path), '' when there is none.
+   */
   title?: string;
-  /** Top-level `info.version` when the metadata has none (fabric-shim: package.json version). */
+  /** Top-level `info.version` when the metadata has none (package.json `version`, as `title`). */
   version?: string;
   /** Check results against `@Returns` (fabric-shim does not); see MarshallOptions. */
   strictReturns?: boolean;
@@ -71,7 +75,9 @@ class ContractChaincodeImpl implements ContractChaincode {
     if (defaults.length > 1) throw new Error('A default has already been specified');
     // The first contract is the default unless one carries @Default, as in fabric-shim.
     this.defaultContractName = (defaults[0] ?? instances[0] as Contract<Context>).getName();
-    const metaOpts = { ...(opts.title === undefined ? {} : { title: opts.title }), ...(opts.version === undefined ? {} : { version: opts.version }) };
+    const metaOpts = opts.title === undefined && opts.version === undefined
+      ? packageInfo(process.cwd())
+      : { ...(opts.title === undefined ? {} : { title: opts.title }), ...(opts.version === undefined ? {} : { version: opts.version }) };
     this.metadata = completeMetadata(instances, this.defaultContractName, opts.metadata, metaOpts);
     const system = this.contracts.get('org.hyperledger.fabric') as SystemContract;
     system._setMetadata(JSON.parse(JSON.stringify(this.metadata)) as ChaincodeMetadata);

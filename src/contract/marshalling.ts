@@ -58,6 +58,15 @@ export class DataMarshall {
       const cnstr = objectType(name)?.ctor;
       this.serializerComponents[name] = cnstr ? { ...schema, cnstr } : schema;
     }
+    // fabric-shim compiles every component at start, so an unusable one (a reference to a type
+    // that does not exist) stops the chaincode there rather than failing each call that uses it.
+    for (const [name, schema] of Object.entries(components)) {
+      try {
+        this.ajv.getSchema(typeof schema.$id === 'string' ? schema.$id : name);
+      } catch (e) {
+        throw new Error(`The type ${name} in the metadata's components cannot be used: ${(e as Error).message}`);
+      }
+    }
   }
 
   private validator(key: string, schema: JsonSchema, what: string): ValidateFunction {
