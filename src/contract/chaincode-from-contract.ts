@@ -50,8 +50,21 @@ export function splitFunctionName(fcn: string, defaultName: string): { contractN
   return { contractName: contractName.trim() === '' ? defaultName : contractName, fn };
 }
 
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+/**
+ * The response message for a thrown value, as fabric-shim computes it (`error.message`): the
+ * value's `message` property, '' when it has none (a thrown string or number answers '').
+ * fabric-shim itself fails on `throw null`/`throw undefined` and never answers; we answer ''.
+ */
+function responseMessage(e: unknown): string {
+  const message = e === null || e === undefined ? undefined : (e as { message?: unknown }).message;
+  return message === undefined || message === null ? '' : String(message);
+}
+
+/** What the log says about a thrown value: its message or text, and what it concerns. */
+function logMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const cause = e instanceof Error && typeof e.cause === 'string' ? ` (${e.cause})` : '';
+  return text + cause;
 }
 
 class ContractChaincodeImpl implements ContractChaincode {
@@ -93,6 +106,18 @@ class ContractChaincodeImpl implements ContractChaincode {
     return this.dispatch(stub);
   }
 
+  private toWire(contractName: string, tx: TransactionMetadata, result: unknown, prefix: string): Uint8Array | undefined {
+    try {
+      return this.marshall.toWireBuffer(contractName, tx, result, prefix);
+    } catch (e) {
+      // fabric-shim runs JSON.stringify(result) (for a debug line) before serialising, so a result
+      // it cannot stringify (a cycle, a BigInt) fails with JSON.stringify's error. Checked only
+      // on failure, to keep the cost off every transaction.
+      JSON.stringify(result);
+      throw e;
+    }
+  }
+
   private async dispatch(stub: ChaincodeStub): Promise<ChaincodeResponse> {
     const args = stub.getBufferArgs();
     // fabric-shim answers an argument-less call (e.g. a bare --isInit) with this success.
@@ -115,11 +140,11 @@ class ContractChaincodeImpl implements ContractChaincode {
       await contract.beforeTransaction(ctx);
       const result = await contract.aroundTransaction(ctx, fn, parameters);
       await contract.afterTransaction(ctx, result);
-      return success(this.marshall.toWireBuffer(contractName, tx, result, prefix));
+      return success(this.toWire(contractName, tx, result, prefix));
     } catch (e) {
       // The error becomes the transaction's response; the chaincode process carries on.
-      logger.error(`${prefix} ${messageOf(e)}`);
-      return error(messageOf(e));
+      logger.error(`${prefix} ${logMessage(e)}`);
+      return error(responseMessage(e));
     }
   }
 }
