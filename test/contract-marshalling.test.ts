@@ -60,28 +60,31 @@ const good: [string, string[], string][] = [
   ['boolean FALSE (any case)', ['Bool', ' FALSE '], 'boolean:false'],
   ['array of numbers', ['Nums', '[1,2,3.5]'], '6.5'],
   ['empty array', ['Nums', '[]'], '0'],
-  ['Array<string>', ['Words', '["a","b c"]'], 'a|b c'],
+  // fabric-contract-api converts each item from its JSON text, so string items keep their quotes
+  // (and numbers pass as text); a contract running on both stacks must see the same values.
+  ['Array<string> (items keep their JSON quotes, as in fabric-contract-api)', ['Words', '["a","b c"]'], '"a"|"b c"'],
+  ['string array with numbers (as text, as in fabric-contract-api)', ['Words', '[1,2]'], '1|2'],
+  ['number that is infinite (as in fabric-contract-api)', ['Num', '-Infinity'], 'number:-Infinity'],
   ['@Object (an instance of its class)', ['Obj', '{"x":3,"y":4}'], 'Point:5'],
   ['array of @Object', ['Objs', '[{"label":"tri","points":[{"x":0,"y":0}],"closed":true},{"label":"none","points":[],"closed":false}]'], 'Shape:tri:1,Shape:none:0'],
   ['Map<string, number>', ['Dict', '{"a":1,"b":2}'], 'a,b'],
 ];
 
-const bad: [string, string[], RegExp][] = [
-  ['number from text', ['Num', 'abc'], /^Parameter 'n' of transaction types:Num is invalid: fromBuffer could not convert data to number$/],
-  ['number from empty text (fabric-shim reads 0)', ['Num', ''], /Parameter 'n' .* could not convert data to number/],
-  ['number that is infinite', ['Num', 'Infinity'], /Parameter 'n' .* could not convert data to number/],
-  ['boolean from yes', ['Bool', 'yes'], /^Parameter 'b' of transaction types:Bool is invalid: fromBuffer could not convert data to boolean$/],
-  ['array from non-JSON', ['Nums', '1,2'], /^Parameter 'list' of transaction types:Nums is invalid: fromBuffer could not parse data as JSON/],
-  ['array from an object', ['Nums', '{"a":1}'], /Parameter 'list' .* could not convert data to an array/],
-  ['array with a wrong element', ['Nums', '[1,"2"]'], /^Parameter 'list' of transaction types:Nums is invalid: \/1 must be number$/],
-  ['string array with numbers (fabric-shim lets them through as text)', ['Words', '[1,2]'], /Parameter 'words' .* \/0 must be string/],
-  ['@Object with a wrong property type', ['Obj', '{"x":"3","y":4}'], /^Parameter 'p' of transaction types:Obj is invalid: \/x must be number$/],
-  ['@Object from non-JSON', ['Obj', 'x=3'], /Parameter 'p' .* could not parse data as JSON to convert it to Point/],
-  ['@Object that is not an object', ['Obj', '[1]'], /Parameter 'p' .* must be object/],
-  ['nested @Object with a wrong property', ['Objs', '[{"label":"t","points":[{"x":"no"}],"closed":true}]'], /\/0\/points\/0\/x must be number/],
-  ['Map with a wrong value', ['Dict', '{"a":"one"}'], /Parameter 'm' .* \/a must be number/],
-  ['too few arguments', ['Num'], /^Expected 1 parameters, but 0 have been supplied \(transaction types:Num\)$/],
-  ['too many arguments', ['Str', 'a', 'b'], /^Expected 1 parameters, but 2 have been supplied \(transaction types:Str\)$/],
+// The response carries fabric-shim's message (the log names the parameter and the transaction).
+const bad: [string, string[], string | RegExp][] = [
+  ['number from text', ['Num', 'abc'], 'fromBuffer could not convert data to number'],
+  ['number from empty text (fabric-shim reads 0; stricter on purpose)', ['Num', ''], 'fromBuffer could not convert data to number'],
+  ['boolean from yes', ['Bool', 'yes'], 'fromBuffer could not convert data to boolean'],
+  ['array from non-JSON (JSON.parse\'s message)', ['Nums', '1,2'], /JSON at position 1/],
+  ['array from an object', ['Nums', '{"a":1}'], 'fromBuffer could not convert data to an array'],
+  ['array with a wrong element', ['Nums', '[1,"2"]'], 'fromBuffer could not convert data to number'],
+  ['@Object with a wrong property type', ['Obj', '{"x":"3","y":4}'], 'Unable to validate parameter due to ["should be number"]'],
+  ['@Object from non-JSON', ['Obj', 'x=3'], /is not valid JSON/],
+  ['@Object that is not an object', ['Obj', '[1]'], 'Unable to validate parameter due to ["should be object"]'],
+  ['nested @Object with a wrong property', ['Objs', '[{"label":"t","points":[{"x":"no"}],"closed":true}]'], 'Unable to validate parameter due to ["should be number"]'],
+  ['Map with a wrong value', ['Dict', '{"a":"one"}'], 'Unable to validate parameter due to ["should be number"]'],
+  ['too few arguments', ['Num'], 'Expected 1 parameters, but 0 have been supplied'],
+  ['too many arguments', ['Str', 'a', 'b'], 'Expected 1 parameters, but 2 have been supplied'],
 ];
 
 describe('arguments', () => {
@@ -91,10 +94,11 @@ describe('arguments', () => {
     expect(text(r)).toBe(expected);
   });
 
-  it.each(bad)('rejects %s with an error naming the parameter and transaction', async (_what, args, message) => {
+  it.each(bad)('rejects %s with fabric-shim\'s message', async (_what, args, message) => {
     const r = await call(...args);
     expect(r.status).toBe(500);
-    expect(r.message).toMatch(message);
+    if (typeof message === 'string') expect(r.message).toBe(message);
+    else expect(r.message).toMatch(message);
   });
 });
 
@@ -127,7 +131,14 @@ describe('JSONSerializer', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Official = require('fabric-contract-api').JSONSerializer as new () => { toBuffer(r: unknown, s?: unknown): Buffer | undefined };
     const theirs = new Official();
-    const values: unknown[] = ['text', 12.5, true, { a: [1, { b: null }] }, [1, 'x'], Buffer.from('raw'), null, undefined];
+    class WithToJSON { a = 1; toJSON(): string { return 'replaced'; } }
+    // class-transformer's classToPlain runs first there: toJSON of a class is not used, own
+    // function properties are called, Sets are arrays, holes are dropped, boxed strings are objects.
+    const values: unknown[] = [
+      'text', 12.5, true, { a: [1, { b: null }] }, [1, 'x'], Buffer.from('raw'), null, undefined,
+      new Set([1, 2]), new WithToJSON(), { inner: new WithToJSON() }, { f(): number { return 1; } }, [1, , 3],
+      new Map<string, unknown>([['k', { d: new Date(0), m: new Map([['n', 1]]) }]]), new String('ab'), { u: undefined, b: Buffer.from('x') },
+    ];
     for (const v of values) expect(s.toBuffer(v)?.toString()).toBe(theirs.toBuffer(v)?.toString());
     expect(() => s.toBuffer(5, { type: 'string' })).toThrow('Returned value is number does not match schema type of string');
     expect(() => theirs.toBuffer(5, { type: 'string' })).toThrow('Returned value is number does not match schema type of string');

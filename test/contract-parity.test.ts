@@ -17,15 +17,15 @@ const { JSONSerializer } = require('fabric-contract-api') as { JSONSerializer: u
 
 const asset = { ID: 'a2', Color: 'blue', Size: 7, Insured: false, Holder: { name: 'ann', org: 'Org1' }, Tags: ['x'] };
 
-/** Calls in order; `sameMessage` marks errors whose text must match fabric-shim's exactly. */
-const script: { args: string[]; ok: boolean; sameMessage?: boolean }[] = [
+/** Calls in order; every error text must match fabric-shim's, except where `ourMessage` says ours. */
+const script: { args: string[]; ok: boolean; ourMessage?: string }[] = [
   { args: [], ok: true },
   { args: ['assets:CreateAsset', 'a1', 'red', '5', 'true'], ok: true },
   { args: ['assets:CreateAsset', 'a1', 'red', 'five', 'true'], ok: false },
   { args: ['assets:CreateAsset', 'a1', 'red', '5', 'yes'], ok: false },
   { args: ['assets:CreateAsset', 'a1', 'red', '5'], ok: false },
   { args: ['assets:ReadAsset', 'a1'], ok: true },
-  { args: ['assets:ReadAsset', 'zz'], ok: false, sameMessage: true },
+  { args: ['assets:ReadAsset', 'zz'], ok: false },
   { args: ['assets:AssetExists', 'a1'], ok: true },
   { args: ['assets:AssetExists', 'zz'], ok: true },
   { args: ['assets:PutAsset', JSON.stringify(asset)], ok: true },
@@ -35,13 +35,13 @@ const script: { args: string[]; ok: boolean; sameMessage?: boolean }[] = [
   { args: ['assets:ReadAsset', 'a2'], ok: true },
   { args: ['assets:DeleteMany', '["q1","q2","q3"]'], ok: true },
   { args: ['assets:DeleteMany', 'not json'], ok: false },
-  { args: ['assets:DeleteMany', '{"a":1}'], ok: false },
+  { args: ['assets:DeleteMany', '{"a":1}'], ok: false, ourMessage: 'fromBuffer could not convert data to an array' },
   { args: ['assets:Combine', JSON.stringify(asset), JSON.stringify({ ...asset, Price: 10 })], ok: true },
   { args: ['assets:Combine', JSON.stringify(asset), JSON.stringify({ ...asset, Price: 'free' })], ok: false },
   { args: ['assets:Scale', '2.5', '4'], ok: true },
   { args: ['assets:Scale', '2', 'abc'], ok: false },
-  { args: ['assets:helperNotATransaction'], ok: false, sameMessage: true },
-  { args: ['assets:'], ok: false, sameMessage: true },
+  { args: ['assets:helperNotATransaction'], ok: false },
+  { args: ['assets:'], ok: false },
   { args: ['info:Echo', 'hi', 'TRUE'], ok: true },
   { args: ['Echo', 'hi', 'false'], ok: true },
   { args: [':Version'], ok: true },
@@ -49,9 +49,9 @@ const script: { args: string[]; ok: boolean; sameMessage?: boolean }[] = [
   { args: ['PlainContract:Join', 'a', 'b'], ok: true },
   { args: ['PlainContract:Join', 'a', 'b', 'c'], ok: false },
   { args: ['PlainContract:Ping'], ok: true },
-  { args: ['PlainContract:_hidden'], ok: false, sameMessage: true },
-  { args: ['PlainContract:constructor'], ok: false, sameMessage: true },
-  { args: ['nope:Foo'], ok: false, sameMessage: true },
+  { args: ['PlainContract:_hidden'], ok: false },
+  { args: ['PlainContract:constructor'], ok: false },
+  { args: ['nope:Foo'], ok: false },
   { args: ['org.hyperledger.fabric:GetMetadata'], ok: true },
 ];
 
@@ -72,10 +72,8 @@ describe('fabric-shim parity over a scripted sequence of calls', () => {
     expect({ status: b.status, ok: b.status === 200 }).toEqual({ status: a.status, ok: step.ok });
     if (step.ok) {
       expect(Buffer.from(b.payload ?? new Uint8Array()).toString()).toBe(Buffer.from(a.payload ?? new Uint8Array()).toString());
-    } else if (step.sameMessage) {
-      expect(b.message).toBe(a.message);
     } else {
-      expect(b.message).toMatch(/^(Parameter '\w+' of transaction [\w.]+:\w+ is invalid: |Expected \d+ parameters)/);
+      expect(b.message).toBe(step.ourMessage ?? a.message);
     }
   });
 

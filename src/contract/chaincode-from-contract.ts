@@ -8,7 +8,7 @@ import type { Context } from './context';
 import { contractLogging } from './context';
 import { Contract } from './contract';
 import { DataMarshall } from './marshalling';
-import { type ChaincodeMetadata, type CompleteMetadata, type TransactionMetadata, completeMetadata, isDefaultContract } from './metadata';
+import { type ChaincodeMetadata, type CompleteMetadata, type TransactionMetadata, completeMetadata, isDefaultContract, packageInfo } from './metadata';
 import { type SerializerConfig, createSerializer } from './serializer';
 import { SystemContract } from './system-contract';
 
@@ -21,9 +21,13 @@ export interface ContractChaincodeOptions {
   metadata?: ChaincodeMetadata;
   /** Serializers, as a chaincode module's `serializers` export. Default: JSON. */
   serializers?: SerializerConfig;
-  /** Top-level `info.title` when the metadata has none (fabric-shim: package.json name). */
+  /**
+   * Top-level `info.title` when the metadata has none. fabric-chaincode-node always takes the
+   * chaincode package's package.json `name`; without `title` and `version`, so do we, from the
+   * package.json in the working directory (its default module path), '' when there is none.
+   */
   title?: string;
-  /** Top-level `info.version` when the metadata has none (fabric-shim: package.json version). */
+  /** Top-level `info.version` when the metadata has none (package.json `version`, as `title`). */
   version?: string;
   /** Check results against `@Returns` (fabric-shim does not); see MarshallOptions. */
   strictReturns?: boolean;
@@ -46,8 +50,21 @@ export function splitFunctionName(fcn: string, defaultName: string): { contractN
   return { contractName: contractName.trim() === '' ? defaultName : contractName, fn };
 }
 
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+/**
+ * The response message for a thrown value, as fabric-shim computes it (`error.message`): the
+ * value's `message` property, '' when it has none (a thrown string or number answers '').
+ * fabric-shim itself fails on `throw null`/`throw undefined` and never answers; we answer ''.
+ */
+function responseMessage(e: unknown): string {
+  const message = e === null || e === undefined ? undefined : (e as { message?: unknown }).message;
+  return message === undefined || message === null ? '' : String(message);
+}
+
+/** What the log says about a thrown value: its message or text, and what it concerns. */
+function logMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const cause = e instanceof Error && typeof e.cause === 'string' ? ` (${e.cause})` : '';
+  return text + cause;
 }
 
 class ContractChaincodeImpl implements ContractChaincode {
@@ -71,7 +88,9 @@ class ContractChaincodeImpl implements ContractChaincode {
     if (defaults.length > 1) throw new Error('A default has already been specified');
     // The first contract is the default unless one carries @Default, as in fabric-shim.
     this.defaultContractName = (defaults[0] ?? instances[0] as Contract<Context>).getName();
-    const metaOpts = { ...(opts.title === undefined ? {} : { title: opts.title }), ...(opts.version === undefined ? {} : { version: opts.version }) };
+    const metaOpts = opts.title === undefined && opts.version === undefined
+      ? packageInfo(process.cwd())
+      : { ...(opts.title === undefined ? {} : { title: opts.title }), ...(opts.version === undefined ? {} : { version: opts.version }) };
     this.metadata = completeMetadata(instances, this.defaultContractName, opts.metadata, metaOpts);
     const system = this.contracts.get('org.hyperledger.fabric') as SystemContract;
     system._setMetadata(JSON.parse(JSON.stringify(this.metadata)) as ChaincodeMetadata);
@@ -85,6 +104,18 @@ class ContractChaincodeImpl implements ContractChaincode {
 
   Invoke(stub: ChaincodeStub): Promise<ChaincodeResponse> {
     return this.dispatch(stub);
+  }
+
+  private toWire(contractName: string, tx: TransactionMetadata, result: unknown, prefix: string): Uint8Array | undefined {
+    try {
+      return this.marshall.toWireBuffer(contractName, tx, result, prefix);
+    } catch (e) {
+      // fabric-shim runs JSON.stringify(result) (for a debug line) before serialising, so a result
+      // it cannot stringify (a cycle, a BigInt) fails with JSON.stringify's error. Checked only
+      // on failure, to keep the cost off every transaction.
+      JSON.stringify(result);
+      throw e;
+    }
   }
 
   private async dispatch(stub: ChaincodeStub): Promise<ChaincodeResponse> {
@@ -109,11 +140,11 @@ class ContractChaincodeImpl implements ContractChaincode {
       await contract.beforeTransaction(ctx);
       const result = await contract.aroundTransaction(ctx, fn, parameters);
       await contract.afterTransaction(ctx, result);
-      return success(this.marshall.toWireBuffer(contractName, tx, result, prefix));
+      return success(this.toWire(contractName, tx, result, prefix));
     } catch (e) {
       // The error becomes the transaction's response; the chaincode process carries on.
-      logger.error(`${prefix} ${messageOf(e)}`);
-      return error(messageOf(e));
+      logger.error(`${prefix} ${logMessage(e)}`);
+      return error(responseMessage(e));
     }
   }
 }

@@ -13,6 +13,11 @@ export interface ParamDecl {
   name: string;
   description: string;
   schema: JsonSchema;
+  /**
+   * Applied after `@Transaction` (written above it). fabric-contract-api then appends a `@Param`
+   * that names no parameter; one applied before `@Transaction` only retypes a named parameter.
+   */
+  appended?: boolean;
 }
 
 /** What the decorators said about one transaction method. */

@@ -8,7 +8,7 @@
  * property types must be given in `@Transaction({ parameters })`, `@Param` or `@Property`).
  */
 import 'reflect-metadata';
-import { type ClassDecls, type TransactionDecl, legacyDecls, registerObjectType, standardDecls } from './declarations';
+import { type ClassDecls, type ParamDecl, type TransactionDecl, legacyDecls, registerObjectType, standardDecls } from './declarations';
 import { type TypeSpec, schemaOf } from './type-schema';
 
 /** Options of `@Transaction` beyond fabric-contract-api's single `commit` flag. */
@@ -119,10 +119,15 @@ export function Returns(returnType: TypeSpec): MethodDecorator {
 export function Param(paramName: string, paramType: TypeSpec, description?: string): MethodDecorator {
   return methodDecorator('@Param', (decl) => {
     noteKeys(decl, ['parameters']);
-    const param = { name: paramName, description: description ?? '', schema: schemaOf(paramType) };
+    const param: ParamDecl = { name: paramName, description: description ?? '', schema: schemaOf(paramType) };
     const existing = decl.params.findIndex((p) => p.name === paramName);
-    if (existing >= 0) decl.params[existing] = param;
-    else decl.params.push(param);
+    if (existing >= 0) {
+      param.appended = decl.params[existing]?.appended === true || decl.commit !== undefined;
+      decl.params[existing] = param;
+    } else {
+      if (decl.commit !== undefined) param.appended = true;
+      decl.params.push(param);
+    }
   });
 }
 

@@ -4,7 +4,7 @@
  * (fabric-shim's DataMarshall). Errors name the parameter and the transaction.
  */
 import Ajv from 'ajv';
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ParameterMetadata, TransactionMetadata } from './metadata';
 import type { FullSchema, Serializer } from './serializer';
 import { COMPONENTS_REF, type JsonSchema, refName } from './type-schema';
@@ -34,6 +34,20 @@ function describeErrors(validate: ValidateFunction): string {
   return (validate.errors ?? []).map((e) => `${e.instancePath ? e.instancePath + ' ' : ''}${e.message ?? e.keyword}`).join('; ');
 }
 
+/** An argument error: fabric-shim's text as the message, what it concerns as the cause (logged). */
+function parameterError(message: string, concerning: string): Error {
+  return new Error(message, { cause: concerning });
+}
+
+/**
+ * fabric-shim validates with ajv 6, whose messages say "should" where ajv 8's say "must"; the
+ * response carries them, so they are worded as ajv 6 words them.
+ */
+function ajv6Message(error: ErrorObject): string {
+  if (error.keyword === 'anyOf') return 'should match some schema in anyOf';
+  return (error.message ?? error.keyword).replace(/^must\b/, 'should');
+}
+
 /** Decodes and validates arguments, and encodes results, for the transactions of one chaincode. */
 export class DataMarshall {
   private readonly ajv: Ajv;
@@ -57,6 +71,15 @@ export class DataMarshall {
       // Serializers written for fabric-contract-api find the class of an @Object type in `cnstr`.
       const cnstr = objectType(name)?.ctor;
       this.serializerComponents[name] = cnstr ? { ...schema, cnstr } : schema;
+    }
+    // fabric-shim compiles every component at start, so an unusable one (a reference to a type
+    // that does not exist) stops the chaincode there rather than failing each call that uses it.
+    for (const [name, schema] of Object.entries(components)) {
+      try {
+        this.ajv.getSchema(typeof schema.$id === 'string' ? schema.$id : name);
+      } catch (e) {
+        throw new Error(`The type ${name} in the metadata's components cannot be used: ${(e as Error).message}`);
+      }
     }
   }
 
@@ -82,25 +105,29 @@ export class DataMarshall {
     const expected: ParameterMetadata[] | undefined = tx.parameters;
     // No declared parameters (introspected JavaScript contracts): every argument as a string.
     if (!expected) return args.map((a) => a.toString('utf8'));
+    // The response carries fabric-shim's message (it is part of what a client sees); the cause,
+    // which names the parameter and the transaction, is logged.
     if (expected.length !== args.length) {
-      throw new Error(`Expected ${expected.length} parameters, but ${args.length} have been supplied (transaction ${txName})`);
+      throw parameterError(`Expected ${expected.length} parameters, but ${args.length} have been supplied`, `transaction ${txName}`);
     }
     return expected.map((param, i) => {
-      const what = `Parameter '${param.name}' of transaction ${txName}`;
+      const what = `parameter '${param.name}' of transaction ${txName}`;
       const schema = param.schema;
       if (!schema || (schema.type === undefined && schema.$ref === undefined)) {
-        throw new Error(`${what}: incorrect type information ${JSON.stringify(schema)}`);
+        throw parameterError(`Incorrect type information ${JSON.stringify(schema)}`, what);
       }
       const full: FullSchema = { properties: { prop: schema }, components: { schemas: this.serializerComponents } };
       let decoded;
       try {
         decoded = this.serializer.fromBuffer(args[i] as Buffer, full, loggerPrefix);
       } catch (e) {
-        throw new Error(`${what} is invalid: ${(e as Error).message}`);
+        throw parameterError(e instanceof Error ? e.message : String(e), what);
       }
       const validate = this.validator(`${txName}#${i}`, schema, what);
       const data = decoded.validateData ?? decoded.value;
-      if (!validate(data)) throw new Error(`${what} is invalid: ${describeErrors(validate)}`);
+      if (!validate(data)) {
+        throw parameterError(`Unable to validate parameter due to ${JSON.stringify((validate.errors ?? []).map(ajv6Message))}`, `${what}: ${describeErrors(validate)}`);
+      }
       return decoded.value;
     });
   }

@@ -3,10 +3,12 @@
  * (`_augmentMetadataFromCode`): the same contracts, transactions, tags, parameter schemas,
  * `components.schemas` and info, so client tooling that reads `GetMetadata` sees no difference.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Context } from './context';
 import { Contract } from './contract';
 import { type ParamDecl, type TransactionDecl, classChain, objectTypeList, ownDecls } from './declarations';
-import { parameterNames } from './param-names';
+import { officialParameterNames, parameterNames } from './param-names';
 import { type JsonSchema, schemaOf } from './type-schema';
 
 /** fabric-shim's `$schema` value for generated metadata. */
@@ -63,16 +65,8 @@ function isContextType(type: unknown, contextType: unknown): boolean {
   return typeof type === 'function' && (type === contextType || type === Context || type.prototype instanceof Context);
 }
 
-function orderParams(params: ParamDecl[], names: string[]): ParamDecl[] {
-  const position = (p: ParamDecl): number => {
-    const i = names.indexOf(p.name);
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  return [...params].sort((a, b) => position(a) - position(b));
-}
-
 function describeParameters(contractName: string, decl: TransactionDecl, contextType: unknown): ParameterMetadata[] {
-  const names = parameterNames(decl.fn);
+  const names = decl.standard ? parameterNames(decl.fn) : officialParameterNames(decl.fn);
   let params: ParamDecl[];
   if (decl.parameterTypes) {
     const types = decl.parameterTypes;
@@ -104,12 +98,14 @@ function describeParameters(contractName: string, decl: TransactionDecl, context
     // Legacy decorators without emitted types (plain JavaScript): fabric-contract-api lists none.
     params = [];
   }
+  // fabric-contract-api: a @Param retypes the parameter it names; one naming no parameter is
+  // ignored, unless it was applied after @Transaction, which appends it.
   for (const p of decl.params) {
     const i = params.findIndex((q) => q.name === p.name);
     if (i >= 0) params[i] = p;
-    else params.push(p);
+    else if (p.appended) params.push(p);
   }
-  return orderParams(params, names).map((p) => ({ name: p.name, description: p.description, schema: p.schema }));
+  return params.map((p) => ({ name: p.name, description: p.description, schema: p.schema }));
 }
 
 function describeDeclared(contractName: string, decl: TransactionDecl, contextType: unknown): TransactionMetadata {
@@ -118,7 +114,8 @@ function describeDeclared(contractName: string, decl: TransactionDecl, contextTy
     tx.tag = decl.commit ? ['SUBMIT', 'submitTx'] : ['EVALUATE'];
     tx.parameters = describeParameters(contractName, decl, contextType);
   } else if (decl.params.length > 0) {
-    tx.parameters = orderParams(decl.params, parameterNames(decl.fn)).map((p) => ({ ...p }));
+    // Only @Param: fabric-contract-api lists them in the order they were applied (bottom up).
+    tx.parameters = decl.params.map((p) => ({ name: p.name, description: p.description, schema: p.schema }));
   }
   if (decl.returns) tx.returns = decl.returns;
   // Same key order as fabric-contract-api, so GetMetadata answers the same bytes.
@@ -182,11 +179,38 @@ function propertiesOf(ctor: object): Record<string, JsonSchema> {
   return {};
 }
 
+/** Every `$ref` inside a property schema (arrays and maps included). */
+function refsOf(schema: unknown): string[] {
+  if (typeof schema !== 'object' || schema === null) return [];
+  const own = typeof (schema as JsonSchema).$ref === 'string' ? [(schema as JsonSchema).$ref as string] : [];
+  return [...own, ...Object.values(schema).flatMap(refsOf)];
+}
+
+/**
+ * A property whose type is not an `@Object` type makes every schema that uses it unusable:
+ * fabric-shim fails at start (ajv cannot resolve the reference). So do we, naming the class and
+ * the property. The common case is `@Property() ID = ''`: without a type annotation TypeScript
+ * emits `design:type Object`.
+ */
+function checkPropertyTypes(className: string, properties: Record<string, JsonSchema>, known: Set<string>): void {
+  for (const [prop, schema] of Object.entries(properties)) {
+    const unknown = refsOf(schema).find((ref) => !known.has(ref));
+    if (unknown === undefined) continue;
+    const hint = unknown === 'Object' || unknown === 'Array'
+      ? `TypeScript emitted design:type ${unknown}: annotate it (e.g. '${prop}: string = ...', '${prop}: string[]') or give the type, @Property('${prop}', 'string')`
+      : `declare ${unknown} with @Object(), or give a type with @Property('${prop}', type)`;
+    throw new Error(`@Object ${className}: property '${prop}' has type '${unknown}', which is not a known type; ${hint}`);
+  }
+}
+
 /** `components.schemas`: every `@Object` type, as fabric-contract-api's `@Object` records it. */
 export function describeObjects(): Record<string, JsonSchema> {
   const schemas: Record<string, JsonSchema> = {};
-  for (const { name, ctor } of objectTypeList()) {
+  const types = objectTypeList();
+  const known = new Set(types.map((t) => t.name));
+  for (const { name, ctor } of types) {
     const properties = propertiesOf(ctor);
+    checkPropertyTypes(name, properties, known);
     const superName = (Object.getPrototypeOf(ctor.prototype) as { constructor: AnyFunction }).constructor.name;
     if (superName === 'Object') {
       const schema: JsonSchema = { $id: name, type: 'object', properties };
@@ -206,6 +230,19 @@ function instanceJson(contract: Contract, isDefault: boolean): Record<string, un
   const copy = Object.fromEntries(Object.entries(json).filter(([key]) => !key.startsWith('_')));
   if (isDefault) copy.default = true;
   return copy;
+}
+
+/**
+ * The metadata's default `info` from `dir`'s package.json, as fabric-chaincode-node takes it
+ * (`start` and `metadata generate` alike): `name` and `version`, '' for what is missing (also
+ * when there is no package.json, where fabric-chaincode-node fails to start).
+ */
+export function packageInfo(dir: string): { title: string; version: string } {
+  const pkgFile = join(dir, 'package.json');
+  if (!existsSync(pkgFile)) return { title: '', version: '' };
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: unknown; version?: unknown };
+  // fabric-shim: `this.title ? this.title : ''`.
+  return { title: pkg.name ? String(pkg.name) : '', version: pkg.version ? String(pkg.version) : '' };
 }
 
 /** Options for {@link completeMetadata}. */

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { type ContractChaincode, type ContractChaincodeOptions, type ContractLike, chaincodeFromContracts } from './chaincode-from-contract';
-import type { ChaincodeMetadata } from './metadata';
+import { type ChaincodeMetadata, packageInfo } from './metadata';
 import { validateMetadata } from './metadata-schema';
 import type { SerializerConfig } from './serializer';
 
@@ -58,12 +58,7 @@ export function contractModuleFrom(exported: unknown, dir: string): ContractModu
   }
   const mod: ContractModule = { contracts: exp.contracts ?? [exp as unknown as ContractLike] };
   if (exp.serializers) mod.serializers = exp.serializers;
-  const pkgFile = join(dir, 'package.json');
-  if (existsSync(pkgFile)) {
-    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name?: string; version?: string };
-    if (pkg.name !== undefined) mod.title = pkg.name;
-    if (pkg.version !== undefined) mod.version = pkg.version;
-  }
+  Object.assign(mod, packageInfo(dir));
   const metadata = readMetadataFile(dir);
   if (metadata) mod.metadata = metadata;
   return mod;

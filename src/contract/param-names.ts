@@ -63,3 +63,14 @@ export function parameterNames(fn: (...args: never[]) => unknown): string[] {
     return name?.[1] ?? `arg${index}`;
   });
 }
+
+/**
+ * The parameter names fabric-contract-api reads (the `get-params` package, kept exactly): the
+ * words between the first `(` and the first `)`, comments removed, split at spaces and commas. A
+ * rest parameter is `...rest`; defaults and destructuring split into odd words, as there. Names
+ * of legacy-decorated transactions come from here so the metadata matches fabric-contract-api's.
+ */
+export function officialParameterNames(fn: (...args: never[]) => unknown): string[] {
+  const src = Function.prototype.toString.call(fn).replace(/((\/\/.*$)|(\/\*[\s\S]*?\*\/))/gm, '');
+  return src.slice(src.indexOf('(') + 1, src.indexOf(')')).match(/([^\s,]+)/g) ?? [];
+}

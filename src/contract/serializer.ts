@@ -43,35 +43,77 @@ export interface SerializerConfig {
   serializers: Record<string, SerializerClass | string>;
 }
 
-/** Builds `new cls()` and copies the JSON fields onto it (class-transformer's plainToClass, shallow). */
+type Bag = Record<string, unknown>;
+
+/**
+ * class-transformer 0.4's `classToPlain` with its default options, which fabric-contract-api's
+ * JSONSerializer applies before `JSON.stringify`; the result must be the same bytes, so its quirks
+ * are kept: own enumerable keys only (a class's `toJSON` is never used), a function-valued own
+ * property is called and its result kept, Sets become arrays, holes in arrays are dropped, Maps
+ * become objects, and keys `constructor`/`__proto__` are skipped.
+ */
+function toPlain(value: unknown): unknown {
+  if (Array.isArray(value) || value instanceof Set) {
+    const out: unknown[] = [];
+    // forEach skips holes, as class-transformer's does.
+    (value as unknown[]).forEach((item) => out.push(toPlain(item)));
+    return out;
+  }
+  if (value instanceof Date) return new Date(value.valueOf());
+  if (Buffer.isBuffer(value)) return Buffer.from(value);
+  if (typeof value !== 'object' || value === null || typeof (value as { then?: unknown }).then === 'function') return value;
+  const ctor = (value as { constructor?: unknown }).constructor;
+  // class-transformer treats a truthy non-function `constructor` field as the object's class and
+  // fails looking up its ancestors: fabric-contract-api answers this TypeError.
+  if (ctor && ctor !== Object && typeof ctor !== 'function') throw new TypeError("Cannot read properties of undefined (reading 'constructor')");
+  const isMap = value instanceof Map;
+  const keys: unknown[] = isMap ? [...value.keys()] : Object.keys(value);
+  const out: Bag = {};
+  for (const key of keys) {
+    if (key === '__proto__' || key === 'constructor') continue;
+    let item: unknown;
+    if (isMap) item = value.get(key);
+    else {
+      const own = (value as Bag)[key as string];
+      item = typeof own === 'function' ? (own as () => unknown).call(value) : own;
+    }
+    out[String(key)] = toPlain(item);
+  }
+  return out;
+}
+
+/**
+ * class-transformer 0.4's `plainToClass(cls, json)` for a class without class-transformer
+ * decorators, as fabric-contract-api's JSONSerializer builds `@Object` arguments: `new cls()`,
+ * then every own key of the JSON except `constructor`/`__proto__` and names of the class's methods
+ * (and of getters without setters), nested objects and arrays copied.
+ */
 function toInstance(cls: unknown, json: unknown): unknown {
-  if (typeof cls !== 'function' || typeof json !== 'object' || json === null || Array.isArray(json)) return json;
-  return Object.assign(new (cls as new () => object)(), json);
+  if (Array.isArray(json)) return json.map((item) => toInstance(cls, item));
+  if (typeof json !== 'object' || json === null) return json;
+  const instance: Bag = typeof cls === 'function' ? (new (cls as new () => object)() as Bag) : {};
+  const proto = Object.getPrototypeOf(instance) as object;
+  for (const key of Object.keys(json)) {
+    if (key === '__proto__' || key === 'constructor') continue;
+    const descriptor = Object.getOwnPropertyDescriptor(proto, key);
+    if ((descriptor && !descriptor.set) || typeof instance[key] === 'function') continue;
+    instance[key] = toInstance(undefined, (json as Bag)[key]);
+  }
+  return instance;
 }
 
 function constructorFor(name: string, components: Record<string, JsonSchema>): unknown {
   return components[name]?.cnstr ?? objectType(name)?.ctor;
 }
 
-/** Converts an already-parsed JSON value to the type its schema names (arrays and `@Object` types). */
-function fromJson(json: unknown, schema: JsonSchema | undefined, components: Record<string, JsonSchema>): unknown {
-  if (!schema) return json;
-  if (typeof schema.$ref === 'string') return toInstance(constructorFor(refName(schema.$ref), components), json);
-  if (schema.type === 'array' && Array.isArray(json)) return json.map((v) => fromJson(v, schema.items as JsonSchema | undefined, components));
-  return json;
-}
-
-function parseJson(text: string, what: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new Error(`fromBuffer could not parse data as JSON to convert it to ${what}: ${(e as Error).message}`);
-  }
+function toText(value: unknown): string {
+  return typeof value === 'string' ? value : String(value);
 }
 
 /**
- * The default serializer. Strings travel as their UTF-8 bytes, numbers and booleans as their text,
- * everything else as JSON (Maps as objects); `@Object` arguments become instances of their class.
+ * The default serializer, fabric-contract-api's JSONSerializer: strings travel as their UTF-8
+ * bytes, numbers and booleans as their text, everything else as class-transformer's plain form in
+ * JSON; `@Object` arguments become instances of their class. Its error texts are fabric-contract-api's.
  */
 export class JSONSerializer implements Serializer {
   /** Encodes a result. With a string or number schema, the result's type must match it. */
@@ -79,31 +121,34 @@ export class JSONSerializer implements Serializer {
     if (result === undefined || result === null) return undefined;
     if (schema.type === 'string' || schema.type === 'number') {
       if (typeof result !== schema.type) throw new Error(`Returned value is ${typeof result} does not match schema type of ${String(schema.type)}`);
-      return Buffer.from(String(result));
+      return Buffer.from(toText(result));
     }
     if (typeof result === 'number' || typeof result === 'string' || typeof result === 'boolean') return Buffer.from(String(result));
-    const json = JSON.stringify(result, (_key, value: unknown) => (value instanceof Map ? Object.fromEntries(value) : value));
-    return Buffer.from(json);
+    return Buffer.from(JSON.stringify(toPlain(result)) as string);
   }
 
   /** Decodes one argument as its schema says. */
   fromBuffer(data: Buffer, fullschema: FullSchema): Deserialized {
     if (!data) throw new Error('Buffer needs to be supplied');
     if (!fullschema) throw new Error('Schema has not been specified');
-    const text = Buffer.from(data).toString('utf8');
-    const schema = fullschema.properties.prop;
-    const components = fullschema.components.schemas;
-    if (typeof schema.$ref === 'string') {
-      const json = parseJson(text, refName(schema.$ref));
-      return { value: fromJson(json, schema, components), jsonForValidation: json };
+    return this.fromString(Buffer.from(data).toString('utf8'), fullschema.properties.prop, fullschema.components.schemas);
+  }
+
+  private fromString(text: string, schema: JsonSchema, components: Record<string, JsonSchema>): Deserialized {
+    const cls = typeof schema.$ref === 'string' ? constructorFor(refName(schema.$ref), components) : undefined;
+    if (cls !== undefined) {
+      // JSON.parse's own SyntaxError, as fabric-contract-api lets it through.
+      const json = JSON.parse(text) as unknown;
+      return { value: toInstance(cls, json), jsonForValidation: json };
     }
-    switch (schema.type) {
+    // A type without a class (metadata supplied by the user) is decoded as free-form JSON.
+    switch (typeof schema.$ref === 'string' ? undefined : schema.type) {
       case 'string':
         return { value: text, jsonForValidation: JSON.stringify(text) };
       case 'number': {
-        // Number('') is 0 in JavaScript; an empty argument is a mistake, not zero.
+        // Number('') is 0 in JavaScript; an empty argument is a mistake, not zero (stricter than fabric-contract-api).
         const value = text.trim() === '' ? NaN : Number(text);
-        if (!Number.isFinite(value)) throw new Error('fromBuffer could not convert data to number');
+        if (Number.isNaN(value)) throw new Error('fromBuffer could not convert data to number');
         return { value, jsonForValidation: value };
       }
       case 'boolean': {
@@ -112,21 +157,21 @@ export class JSONSerializer implements Serializer {
         return { value: b === 'true', jsonForValidation: b === 'true' };
       }
       case 'array': {
-        const json = parseJson(text, 'an array');
+        const json = JSON.parse(text) as unknown;
         if (!Array.isArray(json)) throw new Error('fromBuffer could not convert data to an array');
-        return { value: fromJson(json, schema, components), jsonForValidation: json };
+        // Each item is converted from its JSON text as fabric-contract-api does, so a string item
+        // keeps its JSON quotes: ["a"] arrives as ['"a"'] on both stacks.
+        const items = (schema.items ?? {}) as JsonSchema;
+        return { value: json.map((item) => this.fromString(JSON.stringify(item) ?? 'null', items, components).value), jsonForValidation: json };
       }
       default: {
         // Maps, free-form objects and untyped arguments: JSON when it parses, else the text itself.
-        let json: unknown;
         try {
-          json = JSON.parse(text) as unknown;
+          const json = JSON.parse(text) as Bag;
+          return { value: json.type === 'Buffer' ? Buffer.from(json.data as number[]) : json, jsonForValidation: json };
         } catch {
           return { value: text, jsonForValidation: JSON.stringify(text) };
         }
-        const buffer = json as { type?: unknown; data?: unknown };
-        if (buffer && buffer.type === 'Buffer' && Array.isArray(buffer.data)) return { value: Buffer.from(buffer.data as number[]), jsonForValidation: json };
-        return { value: json, jsonForValidation: json };
       }
     }
   }

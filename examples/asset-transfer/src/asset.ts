@@ -8,28 +8,28 @@ import { Object as DataType, Property } from 'fabric-shim-ts/contract';
 @DataType()
 export class Asset {
   /** Asset id, also the world-state key. */
-  @Property() ID = '';
+  @Property() ID: string = '';
   /** Free-form colour. */
-  @Property() Color = '';
+  @Property() Color: string = '';
   /** Size in arbitrary units. */
-  @Property() Size = 0;
+  @Property() Size: number = 0;
   /** The owner's display name. */
-  @Property() Owner = '';
+  @Property() Owner: string = '';
   /** MSP id of the organisation that owns the asset. */
-  @Property() OwnerMSP = '';
+  @Property() OwnerMSP: string = '';
   /** Appraised value in arbitrary units. */
-  @Property() AppraisedValue = 0;
+  @Property() AppraisedValue: number = 0;
 }
 
 /** One entry of an asset's history, newest first as the peer returns it. */
 @DataType()
 export class AssetHistoryEntry {
   /** Transaction that wrote this version. */
-  @Property() TxId = '';
+  @Property() TxId: string = '';
   /** Commit timestamp, ISO 8601. */
-  @Property() Timestamp = '';
+  @Property() Timestamp: string = '';
   /** True when this transaction deleted the asset. */
-  @Property() IsDelete = false;
+  @Property() IsDelete: boolean = false;
   /** The asset as written, or null for a delete. */
   @Property('Asset', 'Asset') Asset: Asset | null = null;
 }
