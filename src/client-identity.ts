@@ -49,7 +49,8 @@ export const FABRIC_ATTRIBUTES_OID = '1.2.3.4.5.6.7.8.1';
 /** The parts of a creator certificate that ClientIdentity exposes; shared through the cache. */
 interface ParsedCertificate {
   readonly id: string;
-  readonly attributes: Readonly<Record<string, unknown>>;
+  /** The Fabric attribute extension's JSON text, parsed again per ClientIdentity (each gets its own `attrs`, as in fabric-shim). */
+  readonly attrsJson: string | undefined;
   readonly certificate: X509Certificate;
 }
 
@@ -58,6 +59,11 @@ const cache = new Map<string, ParsedCertificate>();
 
 /**
  * The identity that submitted a transaction.
+ *
+ * Its own enumerable fields are fabric-shim's, in its order (`stub`, `mspId`, `idBytes`, `id`,
+ * `attrs`): chaincode written for fabric-shim reads `cid.id` or `cid.attrs`, and whatever
+ * serialises or inspects the object sees the same keys. The parsed certificate is held in a
+ * private field, invisible to `Object.keys` and JSON.
  *
  * @example
  * ```ts
@@ -68,9 +74,20 @@ const cache = new Map<string, ParsedCertificate>();
  * ```
  */
 export class ClientIdentity {
-  private readonly mspId: string;
-  private readonly idBytes: Uint8Array;
-  private readonly parsed: ParsedCertificate;
+  /** The stub the identity was read from (fabric-shim's field). */
+  stub: CreatorSource;
+  /** The submitter's MSP id. */
+  mspId: string;
+  /** The submitter's identity bytes: the PEM certificate. */
+  idBytes: Uint8Array;
+  /** `x509::<subject DN>::<issuer DN>`, as {@link getID}. */
+  id: string;
+  /**
+   * The attributes of the certificate's Fabric extension (`{}` without one), as fabric-shim
+   * reads them: the extension's `attrs` member, whatever it holds.
+   */
+  attrs: Record<string, unknown>;
+  readonly #certificate: X509Certificate;
 
   /**
    * Reads and parses the creator of the stub's transaction.
@@ -78,15 +95,19 @@ export class ClientIdentity {
    *   or its Fabric attribute extension is not valid JSON.
    */
   constructor(stub: CreatorSource) {
+    this.stub = stub;
     const creator = stub.getCreator();
     this.mspId = creator.mspid;
     this.idBytes = creator.idBytes;
-    this.parsed = parseCreator(creator.idBytes);
+    const parsed = parseCreator(creator.idBytes);
+    this.id = parsed.id;
+    this.attrs = parsed.attrsJson === undefined ? {} : readAttributes(parsed.attrsJson);
+    this.#certificate = parsed.certificate;
   }
 
   /** A string unique within the MSP: `x509::<subject DN>::<issuer DN>` (fabric-shim's format). */
   getID(): string {
-    return this.parsed.id;
+    return this.id;
   }
 
   /** The MSP ID of the submitting identity. */
@@ -101,15 +122,15 @@ export class ClientIdentity {
 
   /**
    * The value of the certificate attribute `attrName`, or null when the identity does not
-   * have it. As in fabric-shim, an empty value also reads as null.
+   * have it. As in fabric-shim, an empty (falsy) value also reads as null and any other value is
+   * returned as it is in the certificate (Fabric CA always writes strings). Unlike fabric-shim,
+   * names inherited from Object.prototype (`constructor`, `toString`...) are not attributes.
    */
   getAttributeValue(attrName: string): string | null {
-    const attrs = this.parsed.attributes;
-    if (!Object.prototype.hasOwnProperty.call(attrs, attrName)) return null;
+    const attrs = this.attrs as Record<string, unknown> | null | undefined;
+    if (attrs === null || typeof attrs !== 'object' || !Object.prototype.hasOwnProperty.call(attrs, attrName)) return null;
     const value = attrs[attrName];
-    // Fabric CA always writes strings; anything else is returned as fabric-shim would (truthy -> itself).
-    if (value === undefined || value === null || value === '' || value === false || value === 0) return null;
-    return typeof value === 'string' ? value : String(value);
+    return value ? (value as string) : null;
   }
 
   /** True when the identity has attribute `attrName` with exactly the value `attrValue`. */
@@ -124,7 +145,7 @@ export class ClientIdentity {
    * has no such method; the Go shim's `GetX509Certificate` does.
    */
   getX509Certificate(): X509Certificate {
-    return this.parsed.certificate;
+    return this.#certificate;
   }
 }
 
@@ -144,7 +165,7 @@ function parseCreator(idBytes: Uint8Array): ParsedCertificate {
   const id = `x509::${formatDN(new Uint8Array(certificate.subjectName.toArrayBuffer()))}::${formatDN(
     new Uint8Array(certificate.issuerName.toArrayBuffer()),
   )}`;
-  const parsed: ParsedCertificate = { id, attributes: readAttributes(certificate), certificate };
+  const parsed: ParsedCertificate = { id, attrsJson: attributesJson(certificate), certificate };
 
   if (cache.size >= CACHE_LIMIT) {
     const oldest = cache.keys().next();
@@ -177,19 +198,25 @@ function pemToDer(text: string): Uint8Array {
   return new Uint8Array(Buffer.from(b64, 'base64'));
 }
 
-function readAttributes(certificate: X509Certificate): Record<string, unknown> {
+/** The Fabric attribute extension's JSON text; checked once here, so a bad one fails at parse time. */
+function attributesJson(certificate: X509Certificate): string | undefined {
   const extension = certificate.extensions.find((ext) => ext.type === FABRIC_ATTRIBUTES_OID);
-  if (extension === undefined) return {};
+  if (extension === undefined) return undefined;
   // Fabric CA stores the JSON bytes directly as the extension value (no inner ASN.1 string).
   const json = new TextDecoder().decode(extension.value);
+  readAttributes(json);
+  return json;
+}
+
+/** `attrs` of the extension's JSON, as fabric-shim reads it (`JSON.parse(text).attrs`). */
+function readAttributes(json: string): Record<string, unknown> {
   let decoded: unknown;
   try {
     decoded = JSON.parse(json);
   } catch (cause) {
     throw new ShimError('INVALID_ARGUMENT', `Fabric attribute extension (${FABRIC_ATTRIBUTES_OID}) is not valid JSON`, { cause });
   }
-  const attrs = isRecord(decoded) ? decoded['attrs'] : undefined;
-  return isRecord(attrs) ? attrs : {};
+  return (isRecord(decoded) ? decoded['attrs'] : undefined) as Record<string, unknown>;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

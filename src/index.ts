@@ -23,6 +23,8 @@ export type {
   ChaincodeProposalPayload,
 } from './proposal';
 export { ClientIdentity } from './client-identity';
+export { Long } from './long';
+export type { LongLike } from './long';
 export { KeyEndorsementPolicy } from './endorsement-policy';
 export type { EndorsementRole } from './endorsement-policy';
 export { Iterators, StateQueryIterator, HistoryQueryIterator } from './iterators';

@@ -11,6 +11,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { KeyModificationSchema } from './gen/ledger/queryresult/kv_query_result_pb';
 import { decodeKV } from './codec/state';
 import { ChaincodeMessage_Type, type QueryResponse } from './gen/peer/chaincode_shim_pb';
+import type { Timestamp } from './proposal';
 import type { TalkBack } from './talk-back';
 import {
   asBuffer,
@@ -22,31 +23,53 @@ import {
   type QueryResponseMetadata,
 } from './requests';
 
-/** One state entry from a range or rich query. */
+/**
+ * One state entry from a range or rich query. At runtime it is `{ key, value }` exactly, as
+ * fabric-shim builds it: fabric-shim's typings declare `namespace`, but fabric-shim never sets it,
+ * and any value we gave it would show in what the chaincode serialises (an endorsement mismatch
+ * with an organisation still on fabric-shim). Reading it gives `undefined` on both shims.
+ */
 export interface KV {
   namespace: string;
   key: string;
-  value: Buffer;
+  /** A Buffer at runtime, as in fabric-shim; typed as its typings type it, so code building KVs (test doubles) compiles. */
+  value: Uint8Array;
 }
 
-/** The time of a history entry, as fabric-shim returns it (protobuf Timestamp as plain numbers). */
-export interface HistoryTimestamp {
-  seconds: number;
-  nanos: number;
-}
+/**
+ * The time of a history entry. Typed as fabric-shim types it (a `Timestamp`, `seconds` a Long),
+ * so code written against fabric-shim compiles unchanged; at runtime it is what fabric-shim
+ * hands out, the protobuf Timestamp's `toObject()`: `{ seconds, nanos }` with `seconds` a
+ * number. Code that must run on both reads it as `typeof ts.seconds === 'number' ? ts.seconds : ts.seconds.toNumber()`.
+ */
+export type HistoryTimestamp = Timestamp;
 
-/** One entry of a key's history (newest first from the peer). A delete has an empty value. */
+/**
+ * One entry of a key's history (newest first from the peer). A delete has an empty value. At
+ * runtime the keys come in fabric-shim's order: txId, value, isDelete, timestamp.
+ */
 export interface KeyModification {
   txId: string;
-  value: Buffer;
-  timestamp: HistoryTimestamp;
+  /** A Buffer at runtime (empty for a delete), typed as fabric-shim's typings type it. */
+  value: Uint8Array;
   isDelete: boolean;
+  timestamp: HistoryTimestamp;
 }
 
-/** What `next()` resolves to: a value, or `done` with no value once the results are exhausted. */
-export type NextResult<T> = { value: T; done: false } | { value: undefined; done: true };
+/**
+ * What `next()` resolves to, typed as fabric-shim types it. At runtime a result is
+ * `{ value, done: false }` and the end is `{ done: true }` with no `value` key, as fabric-shim's.
+ */
+export interface NextResult<T> {
+  value: T;
+  done: boolean;
+}
 
-/** A paginated query's answer: the iterator for this page and the peer's pagination metadata. */
+/**
+ * A paginated query's answer: the iterator for this page and the peer's pagination metadata.
+ * As in fabric-shim, `metadata` is `{ bookmark, fetchedRecordsCount }` in that order, and absent
+ * when the peer sent none (its encoding is empty when the count is 0 and the bookmark '').
+ */
 export interface StateQueryResponse<I> {
   iterator: I;
   metadata: QueryResponseMetadata;
@@ -57,6 +80,14 @@ export type { QueryResponseMetadata } from './requests';
 /** Anything the transaction scope closes when the chaincode returns. */
 export interface Closeable {
   close(): Promise<void>;
+}
+
+/**
+ * The end of the results: `{ done: true }` with no `value` key, as fabric-shim's next() and its
+ * for-await `return()`. A new object each time, as there: the chaincode may keep or change it.
+ */
+function done<R>(): R {
+  return { done: true } as R;
 }
 
 function noop(): void {
@@ -100,13 +131,13 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
 
   private async advance(): Promise<NextResult<T>> {
     for (;;) {
-      if (this.closing) return { value: undefined, done: true };
+      if (this.closing) return done<NextResult<T>>();
       const item = this.response.results[this.index];
       if (item) {
         this.index++;
         return { value: this.decodeResult(item.resultBytes), done: false };
       }
-      if (!this.response.hasMore) return { value: undefined, done: true };
+      if (!this.response.hasMore) return done<NextResult<T>>();
       // A page may be empty while has_more is set: keep asking until results or the end.
       this.response = await roundTrip(
         this.talkBack,
@@ -140,11 +171,11 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
       next: async () => {
         const r = await this.next();
         if (r.done) await this.close();
-        return r;
+        return r as IteratorResult<T, undefined>;
       },
       return: async () => {
         await this.close();
-        return { value: undefined, done: true };
+        return done<IteratorReturnResult<undefined>>();
       },
     };
   }
@@ -159,7 +190,9 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
 export class StateQueryIterator extends CommonIterator<KV> {
   protected decodeResult(bytes: Uint8Array): KV {
     const kv = decodeKV(bytes);
-    return { namespace: kv.namespace, key: kv.key, value: asBuffer(kv.value) };
+    // Exactly fabric-shim's own keys: no `namespace` (see KV).
+    const result: Omit<KV, 'namespace'> = { key: kv.key, value: asBuffer(kv.value) };
+    return result as KV;
   }
 }
 
@@ -167,12 +200,35 @@ export class StateQueryIterator extends CommonIterator<KV> {
 export class HistoryQueryIterator extends CommonIterator<KeyModification> {
   protected decodeResult(bytes: Uint8Array): KeyModification {
     const km = fromBinary(KeyModificationSchema, bytes);
-    return {
-      txId: km.txId,
-      value: asBuffer(km.value),
-      timestamp: { seconds: Number(km.timestamp?.seconds ?? 0n), nanos: km.timestamp?.nanos ?? 0 },
-      isDelete: km.isDelete,
-    };
+    // fabric-shim's keys and order, and its timestamp: protobuf's toObject(), seconds a number.
+    const timestamp = { seconds: Number(km.timestamp?.seconds ?? 0n), nanos: km.timestamp?.nanos ?? 0 };
+    return { txId: km.txId, value: asBuffer(km.value), isDelete: km.isDelete, timestamp: timestamp as unknown as HistoryTimestamp };
+  }
+}
+
+/**
+ * What getPrivateDataByRange, getPrivateDataByPartialCompositeKey and getPrivateDataQueryResult
+ * resolve to. fabric-shim resolves them to `{ iterator }` (its typings say the iterator itself),
+ * so JavaScript chaincode reads `.iterator`; the one own key is that, for identical serialisation.
+ * `next()`, `close()` and `for await` on the prototype serve code written to fabric-shim's typings,
+ * which would fail on fabric-shim itself.
+ */
+export class PrivateQueryResponse implements AsyncIterable<KV>, AsyncDisposable {
+  constructor(readonly iterator: StateQueryIterator) {}
+
+  /** The iterator's next(). */
+  next(): Promise<NextResult<KV>> {
+    return this.iterator.next();
+  }
+  /** The iterator's close(). */
+  close(): Promise<void> {
+    return this.iterator.close();
+  }
+  [Symbol.asyncIterator](): AsyncIterator<KV, undefined> {
+    return this.iterator[Symbol.asyncIterator]();
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.iterator.close();
   }
 }
 
@@ -194,7 +250,7 @@ export function queryPromise<R, T>(promise: Promise<R>, iteratorOf: (result: R) 
       },
       return: async () => {
         await it?.return?.();
-        return { value: undefined, done: true };
+        return done<IteratorReturnResult<undefined>>();
       },
     };
   };

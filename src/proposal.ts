@@ -13,42 +13,20 @@ import { ChannelHeaderSchema, HeaderSchema, SignatureHeaderSchema } from './gen/
 import { SerializedIdentitySchema } from './gen/msp/identities_pb';
 import { ChaincodeProposalPayloadSchema, ProposalSchema, type SignedProposal as PbSignedProposal } from './gen/peer/proposal_pb';
 import { ShimError } from './errors';
+import { Long } from './long';
 
 /**
- * An unsigned 64-bit number as fabric-shim returns it (a `long` Long): `low`/`high` 32-bit
- * halves, `toNumber()`, `toString()`, plus `toBigInt()` for exact arithmetic.
+ * The 64-bit seconds of a timestamp, as fabric-shim's `getTxTimestamp()` returns them: a `Long`
+ * (see ./long.ts). Kept as an alias for code written against earlier versions of this package.
  */
-export interface Long64 {
-  readonly low: number;
-  readonly high: number;
-  readonly unsigned: boolean;
-  toNumber(): number;
-  toInt(): number;
-  toBigInt(): bigint;
-  toString(radix?: number): string;
-  valueOf(): number;
-}
+export type Long64 = Long;
 
-/** Builds a {@link Long64} from an unsigned 64-bit value. */
-export function toLong64(value: bigint): Long64 {
-  const v = BigInt.asUintN(64, value);
-  const low = Number(v & 0xffffffffn) | 0;
-  const high = Number(v >> 32n) | 0;
-  return {
-    low,
-    high,
-    unsigned: true,
-    toNumber: () => Number(v),
-    toInt: () => low,
-    toBigInt: () => v,
-    toString: (radix = 10) => v.toString(radix),
-    valueOf: () => Number(v),
-  };
-}
-
-/** A protobuf Timestamp as fabric-shim's `getTxTimestamp()` returns it. */
+/**
+ * A protobuf Timestamp as fabric-shim's `getTxTimestamp()` returns it: `{ nanos, seconds }`
+ * in that order, `seconds` an unsigned `Long`.
+ */
 export interface Timestamp {
-  seconds: Long64;
+  seconds: Long;
   nanos: number;
 }
 
@@ -70,10 +48,14 @@ export interface ChannelHeader {
   tlsCertHash: Uint8Array;
 }
 
-/** The decoded SignatureHeader: creator identity and the anti-replay nonce. */
+/**
+ * The decoded SignatureHeader: the anti-replay nonce, the creator as signed (`creator_u8`, the
+ * serialized SerializedIdentity, as fabric-shim names it) and decoded (`creator`).
+ */
 export interface SignatureHeader {
-  creator: SerializedIdentity;
   nonce: Uint8Array;
+  creator_u8: Uint8Array;
+  creator: SerializedIdentity;
 }
 
 /** The decoded ChaincodeProposalPayload: the encoded invocation spec and the transient map. */
@@ -86,7 +68,7 @@ export interface ChaincodeProposalPayload {
 export interface DecodedSignedProposal {
   signature: Uint8Array;
   proposal: {
-    header: { channelHeader: ChannelHeader; signatureHeader: SignatureHeader };
+    header: { signatureHeader: SignatureHeader; channelHeader: ChannelHeader };
     payload: ChaincodeProposalPayload;
   };
 }
@@ -103,15 +85,24 @@ export function computeProposalBinding(nonce: Uint8Array, creator: Uint8Array, e
   return createHash('sha256').update(nonce).update(creator).update(epochBytes).digest('hex');
 }
 
+/** A fresh `{ nanos, seconds }` per call, key order and types as fabric-shim's getTxTimestamp(). */
 function toTimestamp(ts: PbTimestamp | undefined): Timestamp {
-  return { seconds: toLong64(ts?.seconds ?? 0n), nanos: ts?.nanos ?? 0 };
+  return { nanos: ts?.nanos ?? 0, seconds: Long.fromBigInt(ts?.seconds ?? 0n, true) };
+}
+
+/**
+ * Bytes as fabric-shim hands them out of a decoded proposal: a plain Uint8Array (its JSON is
+ * `{"0":..}`, a Buffer's `{"type":"Buffer",..}`). A view, no copy.
+ */
+function u8(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 interface Decoded {
   signed: DecodedSignedProposal;
   creatorBytes: Uint8Array;
   binding: string;
-  timestamp: Timestamp;
+  timestamp: PbTimestamp | undefined;
 }
 
 /** Runs one decoding step; a failure becomes ShimError('PROTOCOL') with fabric-shim's text. */
@@ -135,31 +126,32 @@ function decode(sp: PbSignedProposal): Decoded {
 
   const transientMap = new Map<string, Buffer>();
   for (const [k, v] of Object.entries(ccpp.TransientMap)) transientMap.set(k, Buffer.from(v));
-  const timestamp = toTimestamp(chdr.timestamp);
-  const identity: SerializedIdentity = { mspid: creator.mspid, idBytes: creator.idBytes };
+  const identity: SerializedIdentity = { mspid: creator.mspid, idBytes: u8(creator.idBytes) };
+  // Key order as fabric-shim builds it (signatureHeader before channelHeader; nonce, creator_u8,
+  // creator): chaincode that serialises the proposal sees the same order.
   return {
     signed: {
-      signature: sp.signature,
+      signature: u8(sp.signature),
       proposal: {
         header: {
+          signatureHeader: { nonce: u8(sigHeader.nonce), creator_u8: u8(sigHeader.creator), creator: identity },
           channelHeader: {
             type: chdr.type,
             version: chdr.version,
-            timestamp,
+            timestamp: toTimestamp(chdr.timestamp),
             channelId: chdr.channelId,
             txId: chdr.txId,
             epoch: Number(chdr.epoch),
-            extension: chdr.extension,
-            tlsCertHash: chdr.tlsCertHash,
+            extension: u8(chdr.extension),
+            tlsCertHash: u8(chdr.tlsCertHash),
           },
-          signatureHeader: { creator: identity, nonce: sigHeader.nonce },
         },
-        payload: { input: ccpp.input, transientMap },
+        payload: { input: u8(ccpp.input), transientMap },
       },
     },
     creatorBytes: sigHeader.creator,
     binding: computeProposalBinding(sigHeader.nonce, sigHeader.creator, chdr.epoch),
-    timestamp,
+    timestamp: chdr.timestamp,
   };
 }
 
@@ -201,6 +193,11 @@ export class ProposalView {
   }
   /** Hex proposal binding. */
   binding(): string { return this.get().binding; }
-  /** The client's timestamp from the ChannelHeader. */
-  timestamp(): Timestamp { return this.get().timestamp; }
+  /** The client's timestamp from the ChannelHeader: a new object per call, as fabric-shim's. */
+  timestamp(): Timestamp { return toTimestamp(this.get().timestamp); }
+  /** The client's timestamp as a Date (millisecond precision, as protobuf's Timestamp.toDate()). */
+  date(): Date {
+    const ts = this.get().timestamp;
+    return new Date(Number(ts?.seconds ?? 0n) * 1000 + (ts?.nanos ?? 0) / 1e6);
+  }
 }

@@ -69,8 +69,8 @@ export function encodeGetState(key: string, collection: string): Uint8Array {
 }
 
 /** GET_STATE_MULTIPLE (peer 3.1+). */
-export function encodeGetStateMultiple(keys: string[], collection: string): Uint8Array {
-  return toBinary(GetStateMultipleSchema, create(GetStateMultipleSchema, { keys, collection }));
+export function encodeGetStateMultiple(keys: readonly string[], collection: string): Uint8Array {
+  return toBinary(GetStateMultipleSchema, create(GetStateMultipleSchema, { keys: [...keys], collection }));
 }
 
 /** GET_STATE_METADATA. */
@@ -180,10 +180,10 @@ export interface QueryResponseMetadata {
   bookmark: string;
 }
 
-/** The QueryResponseMetadata inside a paginated QueryResponse. */
+/** The QueryResponseMetadata inside a paginated QueryResponse; keys in fabric-shim's order. */
 export function decodeQueryResponseMetadata(bytes: Uint8Array): QueryResponseMetadata {
   const m = fromBinary(QueryResponseMetadataSchema, bytes);
-  return { fetchedRecordsCount: m.fetchedRecordsCount, bookmark: m.bookmark };
+  return { bookmark: m.bookmark, fetchedRecordsCount: m.fetchedRecordsCount };
 }
 
 /** What `invokeChaincode` resolves to: the called chaincode's Response, payload as a Buffer. */

@@ -38,17 +38,21 @@ export class StateReader {
     return rq.roundTrip(this.talkBack, T.GET_PRIVATE_DATA_HASH, rq.encodeGetState(key, collection), rq.decodeValue);
   }
 
-  /** The key-level endorsement policy of a key; an empty Buffer when it has none. */
-  async policy(collection: string, key: string): Promise<Buffer> {
+  /**
+   * The key-level endorsement policy of a key, as fabric-shim returns it: a plain Uint8Array,
+   * `undefined` when the key has none (the peer then sends no entry).
+   */
+  async policy(collection: string, key: string): Promise<Uint8Array | undefined> {
     const md = await rq.roundTrip(this.talkBack, T.GET_STATE_METADATA, rq.encodeGetStateMetadata(key, collection), rq.decodeStateMetadata);
-    return md[rq.VALIDATION_PARAMETER] ?? Buffer.alloc(0);
+    const ep = md[rq.VALIDATION_PARAMETER];
+    return ep === undefined ? undefined : new Uint8Array(ep.buffer, ep.byteOffset, ep.byteLength);
   }
 
   /**
    * Several keys: one GET_STATE_MULTIPLE per chunk of the peer's maximum when the peer supports
    * it (Fabric 3.1+), else one GET_STATE per key, as the Go shim falls back. Values in key order.
    */
-  async multiple(collection: string, keys: string[]): Promise<Buffer[]> {
+  async multiple(collection: string, keys: readonly string[]): Promise<Buffer[]> {
     const caps = this.talkBack.capabilities;
     const out: Buffer[] = [];
     if (!caps.useGetMultipleKeys) {
@@ -87,8 +91,10 @@ export class StateReader {
   private async openStateQuery(type: T, payload: Uint8Array): Promise<StateQueryResponse<StateQueryIterator>> {
     const { response, metadata } = await rq.roundTrip(this.talkBack, type, payload, (bytes) => {
       const response = rq.decodeQueryResponse(bytes);
-      return { response, metadata: rq.decodeQueryResponseMetadata(response.metadata) };
+      // As fabric-shim: no metadata when the peer sent none (empty bytes), so no `metadata` key.
+      return { response, metadata: response.metadata.length > 0 ? rq.decodeQueryResponseMetadata(response.metadata) : undefined };
     });
-    return { iterator: new StateQueryIterator(this.talkBack, response, this.openIterators), metadata };
+    const iterator = new StateQueryIterator(this.talkBack, response, this.openIterators);
+    return (metadata === undefined ? { iterator } : { iterator, metadata }) as StateQueryResponse<StateQueryIterator>;
   }
 }

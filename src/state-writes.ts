@@ -12,6 +12,14 @@ import type { TalkBack } from './talk-back';
 const EMPTY = new Uint8Array(0);
 
 /**
+ * What a write recorded in a batch resolves with: the empty Buffer the peer's RESPONSE to a
+ * single write would carry (fabric-shim resolves writes with it). A new one per write, as there.
+ */
+function recorded(): Buffer {
+  return Buffer.alloc(0);
+}
+
+/**
  * A WriteRecord as `create(WriteRecordSchema, ...)` makes it, as a literal: a 1,000-key batch
  * builds 1,000 of them and the reflective `create` was a visible part of its cost.
  */
@@ -95,29 +103,41 @@ export class StateWriter {
     await sendWriteBatch(this.talkBack, batch.records(), this.talkBack.capabilities.maxSizeWriteBatch);
   }
 
-  /** PUT_STATE (public when `collection` is ''). */
-  async put(collection: string, key: string, value: Uint8Array): Promise<void> {
+  /** PUT_STATE (public when `collection` is ''); resolves with the peer's RESPONSE payload. */
+  async put(collection: string, key: string, value: Uint8Array): Promise<Buffer> {
     // No `?.` on this per-write path: tsup's CommonJS output makes it a helper call with closures.
     if (this.log !== undefined && this.log.enabled('debug')) this.log.debug('put', { txId: this.talkBack.txId, key, collection, size: value.length });
-    if (this.batch) return this.batch.putState(collection, key, value);
-    return rq.roundTrip(this.talkBack, T.PUT_STATE, rq.encodePutState(key, value, collection), rq.decodeNothing);
+    if (this.batch) {
+      this.batch.putState(collection, key, value);
+      return recorded();
+    }
+    return rq.roundTrip(this.talkBack, T.PUT_STATE, rq.encodePutState(key, value, collection), rq.decodeValue);
   }
 
   /** DEL_STATE. */
-  async del(collection: string, key: string): Promise<void> {
-    if (this.batch) return this.batch.delState(collection, key);
-    return rq.roundTrip(this.talkBack, T.DEL_STATE, rq.encodeDelState(key, collection), rq.decodeNothing);
+  async del(collection: string, key: string): Promise<Buffer> {
+    if (this.batch) {
+      this.batch.delState(collection, key);
+      return recorded();
+    }
+    return rq.roundTrip(this.talkBack, T.DEL_STATE, rq.encodeDelState(key, collection), rq.decodeValue);
   }
 
   /** PURGE_PRIVATE_DATA. */
-  async purge(collection: string, key: string): Promise<void> {
-    if (this.batch) return this.batch.purgeState(collection, key);
-    return rq.roundTrip(this.talkBack, T.PURGE_PRIVATE_DATA, rq.encodePurgePrivateData(key, collection), rq.decodeNothing);
+  async purge(collection: string, key: string): Promise<Buffer> {
+    if (this.batch) {
+      this.batch.purgeState(collection, key);
+      return recorded();
+    }
+    return rq.roundTrip(this.talkBack, T.PURGE_PRIVATE_DATA, rq.encodePurgePrivateData(key, collection), rq.decodeValue);
   }
 
   /** PUT_STATE_METADATA of the key-level endorsement policy. */
-  async putPolicy(collection: string, key: string, ep: Uint8Array): Promise<void> {
-    if (this.batch) return this.batch.putMetadata(collection, key, rq.VALIDATION_PARAMETER, ep);
-    return rq.roundTrip(this.talkBack, T.PUT_STATE_METADATA, rq.encodePutStateMetadata(key, collection, rq.VALIDATION_PARAMETER, ep), rq.decodeNothing);
+  async putPolicy(collection: string, key: string, ep: Uint8Array): Promise<Buffer> {
+    if (this.batch) {
+      this.batch.putMetadata(collection, key, rq.VALIDATION_PARAMETER, ep);
+      return recorded();
+    }
+    return rq.roundTrip(this.talkBack, T.PUT_STATE_METADATA, rq.encodePutStateMetadata(key, collection, rq.VALIDATION_PARAMETER, ep), rq.decodeValue);
   }
 }

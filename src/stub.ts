@@ -12,6 +12,7 @@ import { ChaincodeMessage_Type as T, type ChaincodeMessage } from './gen/peer/ch
 import * as ck from './composite-key';
 import { ShimError, invalidArgument } from './errors';
 import {
+  PrivateQueryResponse,
   queryPromise,
   type Closeable,
   type HistoryQueryIterator,
@@ -31,11 +32,13 @@ import {
   isBytes,
   requireCollection,
   requireKey,
-  requirePaging,
-  requirePolicy,
-  requireQuery,
-  requireValue,
+  requirePrivateValue,
   toBytes,
+  wireKey,
+  wirePaging,
+  wirePolicy,
+  wireQuery,
+  wireValue,
   type StateValue,
 } from './stub-checks';
 import type { TalkBack, TransactionScope } from './talk-back';
@@ -44,6 +47,31 @@ export type { StateValue } from './stub-checks';
 export type { InvokeResponse } from './requests';
 /** The metakey under which Fabric stores a key-level endorsement policy (peer.MetaDataKeys). */
 export const VALIDATION_PARAMETER = rq.VALIDATION_PARAMETER;
+
+/**
+ * The writes (putState, deleteState, the private data writes and the validation parameters)
+ * resolve, as fabric-shim's do, with the payload of the peer's RESPONSE: an empty Buffer (also
+ * in write-batch mode, where the write is only recorded). A contract returning
+ * `ctx.stub.putState(...)` thus answers `{"type":"Buffer","data":[]}` on both shims. They are
+ * typed `Promise<void>` as in fabric-shim's typings: `Promise<Buffer>` is not assignable to
+ * `Promise<void>`, so any other type would break code that assigns this stub to fabric-shim-api's
+ * `ChaincodeStub` interface or implements it. Read the Buffer with a cast if you need it.
+ */
+function peerAnswer(answer: Promise<Buffer>): Promise<void> {
+  return answer as Promise<unknown> as Promise<void>;
+}
+
+/** The keys of getMultipleStates/getMultiplePrivateData: one array (fabric-shim 2.5.9) or the keys as arguments. */
+function keyList(keys: string[] | [readonly string[]]): readonly string[] {
+  const first = keys[0];
+  return keys.length === 1 && Array.isArray(first) ? first : (keys as string[]);
+}
+
+/** The QueryMetadata bytes of a paginated query, arguments taken as fabric-shim takes them. */
+function queryMetadata(pageSize: unknown, bookmark: unknown): Uint8Array {
+  const paging = wirePaging(pageSize, bookmark);
+  return rq.encodeQueryMetadata(paging.pageSize, paging.bookmark);
+}
 
 /** Per-transaction options the handler passes to {@link createTransaction}. */
 export interface TransactionOptions {
@@ -133,62 +161,55 @@ export class ChaincodeStub {
   getTransient(): Map<string, Buffer> { return this.proposal.transient(); }
   /** The decoded signed proposal. */
   getSignedProposal(): DecodedSignedProposal { return this.proposal.signed(); }
-  /** The client's timestamp from the proposal's channel header. */
+  /** The client's timestamp from the proposal's channel header: `{ nanos, seconds: Long }`, a new object per call as in fabric-shim. */
   getTxTimestamp(): Timestamp { return this.proposal.timestamp(); }
   /** The client's timestamp as a Date (millisecond precision). */
-  getDateTimestamp(): Date {
-    const ts = this.proposal.timestamp();
-    return new Date(ts.seconds.toNumber() * 1000 + Math.floor(ts.nanos / 1e6));
-  }
+  getDateTimestamp(): Date { return this.proposal.date(); }
   /** Hex SHA-256 binding of nonce, creator and epoch (Fabric's proposal binding). */
   getBinding(): string { return this.proposal.binding(); }
 
   // ------------------------------------------------------------ world state
 
+  // Public state: as fabric-shim, keys are not checked ('' included): the peer answers.
+
   /** Reads `key`; an empty Buffer when it has no value. Reads never see this transaction's own writes. */
   async getState(key: string): Promise<Buffer> {
     this.ensureOpen();
-    requireKey(key);
-    return this.tx.reader.get(PUBLIC, key);
+    return this.tx.reader.get(PUBLIC, wireKey(key));
   }
   /** Writes `value` at `key` (a string is sent as UTF-8). */
   async putState(key: string, value: StateValue): Promise<void> {
     this.ensureOpen();
-    requireKey(key);
-    requireValue(value);
-    return this.tx.writer.put(PUBLIC, key, toBytes(value));
+    return peerAnswer(this.tx.writer.put(PUBLIC, wireKey(key), wireValue(value)));
   }
   /** Deletes `key`. */
   async deleteState(key: string): Promise<void> {
     this.ensureOpen();
-    requireKey(key);
-    return this.tx.writer.del(PUBLIC, key);
+    return peerAnswer(this.tx.writer.del(PUBLIC, wireKey(key)));
   }
   /** Sets the key-level endorsement policy of `key` (bytes from KeyEndorsementPolicy.getPolicy()). */
   async setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
     this.ensureOpen();
-    requireKey(key);
-    requirePolicy(ep);
-    return this.tx.writer.putPolicy(PUBLIC, key, ep);
+    return peerAnswer(this.tx.writer.putPolicy(PUBLIC, wireKey(key), wirePolicy(ep)));
   }
   /**
-   * The key-level endorsement policy of `key`; an empty Buffer when it has none (fabric-shim
-   * declares `Uint8Array` and the Go shim returns nil, whose length is 0 too).
+   * The key-level endorsement policy of `key`, as fabric-shim returns it: a Uint8Array, and
+   * `undefined` (despite the declared type, which is fabric-shim's) when the key has none.
    */
-  async getStateValidationParameter(key: string): Promise<Buffer> {
+  async getStateValidationParameter(key: string): Promise<Uint8Array> {
     this.ensureOpen();
-    requireKey(key);
-    return this.tx.reader.policy(PUBLIC, key);
+    return (await this.tx.reader.policy(PUBLIC, wireKey(key))) as Uint8Array;
   }
 
   /**
    * Reads several keys: one GET_STATE_MULTIPLE per chunk of the peer's maximum when the peer
    * supports it (Fabric 3.1+), else one GET_STATE per key. Values come back in key order.
+   * Takes an array, as fabric-shim 2.5.9 (`getMultipleStates(['a', 'b'])`), or the keys as
+   * arguments, as the Go shim.
    */
-  async getMultipleStates(...keys: string[]): Promise<Buffer[]> {
+  async getMultipleStates(...keys: string[] | [readonly string[]]): Promise<Buffer[]> {
     this.ensureOpen();
-    keys.forEach(requireKey);
-    return this.tx.reader.multiple(PUBLIC, keys);
+    return this.tx.reader.multiple(PUBLIC, keyList(keys).map(wireKey));
   }
 
   /** Range query over simple keys [startKey, endKey); '' means unbounded on either side. */
@@ -202,8 +223,7 @@ export class ChaincodeStub {
   getStateByRangeWithPagination(startKey: string, endKey: string, pageSize: number, bookmark = ''): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
     return this.pagedQuery(async () => {
       const [start, end] = simpleRange(startKey, endKey);
-      requirePaging(pageSize, bookmark);
-      return this.tx.reader.range(PUBLIC, start, end, rq.encodeQueryMetadata(pageSize, bookmark));
+      return this.tx.reader.range(PUBLIC, start, end, queryMetadata(pageSize, bookmark));
     });
   }
   /** All composite keys that extend the partial key (objectType, ...attributes). */
@@ -217,39 +237,28 @@ export class ChaincodeStub {
   getStateByPartialCompositeKeyWithPagination(objectType: string, attributes: string[], pageSize: number, bookmark = ''): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
     return this.pagedQuery(async () => {
       const [start, end] = ck.partialCompositeKeyRange(objectType, attributes);
-      requirePaging(pageSize, bookmark);
-      return this.tx.reader.range(PUBLIC, start, end, rq.encodeQueryMetadata(pageSize, bookmark));
+      return this.tx.reader.range(PUBLIC, start, end, queryMetadata(pageSize, bookmark));
     });
   }
   /** One page over every composite key of the namespace (Go shim's GetAllStatesCompositeKeyWithPagination). */
   getAllStatesCompositeKeyWithPagination(pageSize: number, bookmark = ''): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
     return this.pagedQuery(async () => {
-      requirePaging(pageSize, bookmark);
+      const metadata = queryMetadata(pageSize, bookmark);
       const start = ck.COMPOSITE_KEY_NAMESPACE;
-      return this.tx.reader.range(PUBLIC, start, start + ck.MAX_UNICODE_RUNE_VALUE, rq.encodeQueryMetadata(pageSize, bookmark));
+      return this.tx.reader.range(PUBLIC, start, start + ck.MAX_UNICODE_RUNE_VALUE, metadata);
     });
   }
   /** Rich query in the state database's syntax (CouchDB JSON selector). */
   getQueryResult(query: string): QueryPromise<StateQueryIterator, KV> {
-    return this.stateQuery(async () => {
-      requireQuery(query);
-      return (await this.tx.reader.query(PUBLIC, query)).iterator;
-    });
+    return this.stateQuery(async () => (await this.tx.reader.query(PUBLIC, wireQuery(query))).iterator);
   }
   /** One page of a rich query. */
   getQueryResultWithPagination(query: string, pageSize: number, bookmark = ''): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
-    return this.pagedQuery(async () => {
-      requireQuery(query);
-      requirePaging(pageSize, bookmark);
-      return this.tx.reader.query(PUBLIC, query, rq.encodeQueryMetadata(pageSize, bookmark));
-    });
+    return this.pagedQuery(async () => this.tx.reader.query(PUBLIC, wireQuery(query), queryMetadata(pageSize, bookmark)));
   }
   /** Every committed change of `key`, newest first; a delete has `isDelete: true`. */
   getHistoryForKey(key: string): QueryPromise<HistoryQueryIterator, KeyModification> {
-    return queryPromise(this.guarded(async () => {
-      requireKey(key);
-      return this.tx.reader.history(key);
-    }), (it) => it);
+    return queryPromise(this.guarded(async () => this.tx.reader.history(wireKey(key))), (it) => it);
   }
 
   // ------------------------------------------------------------ write batching (Fabric 3.1+)
@@ -315,72 +324,76 @@ export class ChaincodeStub {
     return this.tx.reader.hash(collection, key);
   }
   /** Reads several private keys (see {@link getMultipleStates}). */
-  async getMultiplePrivateData(collection: string, ...keys: string[]): Promise<Buffer[]> {
+  async getMultiplePrivateData(collection: string, ...keys: string[] | [readonly string[]]): Promise<Buffer[]> {
     this.ensureOpen();
     requireCollection(collection);
-    keys.forEach(requireKey);
-    return this.tx.reader.multiple(collection, keys);
+    const list = keyList(keys);
+    list.forEach(requireKey);
+    return this.tx.reader.multiple(collection, list);
   }
-  /** Writes a private value. As in fabric-shim, an empty string value is refused. */
+  /** Writes a private value. As in fabric-shim, an empty (falsy) value is refused. */
   async putPrivateData(collection: string, key: string, value: StateValue): Promise<void> {
     this.ensureOpen();
     requireCollection(collection);
     requireKey(key);
-    if (value === '') throw invalidArgument('value must be valid');
-    requireValue(value);
-    return this.tx.writer.put(collection, key, toBytes(value));
+    return peerAnswer(this.tx.writer.put(collection, key, requirePrivateValue(value)));
   }
   /** Deletes a private key. */
   async deletePrivateData(collection: string, key: string): Promise<void> {
     this.ensureOpen();
     requireCollection(collection);
     requireKey(key);
-    return this.tx.writer.del(collection, key);
+    return peerAnswer(this.tx.writer.del(collection, key));
   }
   /** Deletes a private key and, after commit, purges its history from the private data store. */
   async purgePrivateData(collection: string, key: string): Promise<void> {
     this.ensureOpen();
     requireCollection(collection);
     requireKey(key);
-    return this.tx.writer.purge(collection, key);
+    return peerAnswer(this.tx.writer.purge(collection, key));
   }
-  /** Sets the key-level endorsement policy of a private key. */
+  /**
+   * Sets the key-level endorsement policy of a private key. As fabric-shim, nothing is checked
+   * here (an empty collection names public state): the peer answers.
+   */
   async setPrivateDataValidationParameter(collection: string, key: string, ep: Uint8Array): Promise<void> {
     this.ensureOpen();
-    requireCollection(collection);
-    requireKey(key);
-    requirePolicy(ep);
-    return this.tx.writer.putPolicy(collection, key, ep);
+    return peerAnswer(this.tx.writer.putPolicy(wireKey(collection), wireKey(key), wirePolicy(ep)));
   }
-  /** The key-level endorsement policy of a private key; an empty Buffer when it has none. */
-  async getPrivateDataValidationParameter(collection: string, key: string): Promise<Buffer> {
+  /** The key-level endorsement policy of a private key; `undefined` when it has none (see {@link getStateValidationParameter}). */
+  async getPrivateDataValidationParameter(collection: string, key: string): Promise<Uint8Array> {
     this.ensureOpen();
-    requireCollection(collection);
-    requireKey(key);
-    return this.tx.reader.policy(collection, key);
+    return (await this.tx.reader.policy(wireKey(collection), wireKey(key))) as Uint8Array;
   }
-  /** Range query over a private collection. */
-  getPrivateDataByRange(collection: string, startKey: string, endKey: string): QueryPromise<StateQueryIterator, KV> {
-    return this.stateQuery(async () => {
+  // The private queries resolve to `{ iterator }` as fabric-shim's do (see PrivateQueryResponse),
+  // and refuse a call with the wrong number of arguments with its words.
+
+  /** Range query over a private collection (the keys are not checked for the composite key namespace, as in fabric-shim). */
+  getPrivateDataByRange(collection: string, startKey: string, endKey: string): QueryPromise<PrivateQueryResponse, KV> {
+    const arity = arguments.length;
+    return this.privateQuery(async () => {
+      if (arity !== 3) throw invalidArgument('getPrivateDataByRange requires three arguments, collection, startKey and endKey');
       requireCollection(collection);
-      const [start, end] = simpleRange(startKey, endKey);
-      return (await this.tx.reader.range(collection, start, end)).iterator;
+      return this.tx.reader.range(collection, wireKey(startKey) || ck.EMPTY_KEY_SUBSTITUTE, wireKey(endKey));
     });
   }
   /** Partial composite key query over a private collection. */
-  getPrivateDataByPartialCompositeKey(collection: string, objectType: string, attributes: string[]): QueryPromise<StateQueryIterator, KV> {
-    return this.stateQuery(async () => {
+  getPrivateDataByPartialCompositeKey(collection: string, objectType: string, attributes: string[]): QueryPromise<PrivateQueryResponse, KV> {
+    const arity = arguments.length;
+    return this.privateQuery(async () => {
+      if (arity !== 3) throw invalidArgument('getPrivateDataByPartialCompositeKey requires three arguments, collection, objectType and attributes');
       requireCollection(collection);
       const [start, end] = ck.partialCompositeKeyRange(objectType, attributes);
-      return (await this.tx.reader.range(collection, start, end)).iterator;
+      return this.tx.reader.range(collection, start, end);
     });
   }
   /** Rich query over a private collection. */
-  getPrivateDataQueryResult(collection: string, query: string): QueryPromise<StateQueryIterator, KV> {
-    return this.stateQuery(async () => {
+  getPrivateDataQueryResult(collection: string, query: string): QueryPromise<PrivateQueryResponse, KV> {
+    const arity = arguments.length;
+    return this.privateQuery(async () => {
+      if (arity !== 2) throw invalidArgument('getPrivateDataQueryResult requires two arguments, collection and query');
       requireCollection(collection);
-      requireQuery(query);
-      return (await this.tx.reader.query(collection, query)).iterator;
+      return this.tx.reader.query(collection, wireQuery(query));
     });
   }
 
@@ -401,6 +414,10 @@ export class ChaincodeStub {
 
   private pagedQuery(run: () => Promise<StateQueryResponse<StateQueryIterator>>): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
     return queryPromise(this.guarded(run), (r) => r.iterator);
+  }
+
+  private privateQuery(run: () => Promise<StateQueryResponse<StateQueryIterator>>): QueryPromise<PrivateQueryResponse, KV> {
+    return queryPromise(this.guarded(async () => new PrivateQueryResponse((await run()).iterator)), (r) => r.iterator);
   }
 
   /** Runs `run` after the open check, so every failure is a rejection (these methods cannot be async). */

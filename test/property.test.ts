@@ -160,8 +160,8 @@ describe('random transaction programs vs a model of Fabric', () => {
       const results: unknown[] = [];
       for (const o of program.ops) {
         if (o.op === 'get') results.push((await stub.getState(o.key)).toString());
-        else if (o.op === 'put') results.push(await stub.putState(o.key, o.value) ?? null);
-        else if (o.op === 'del') results.push(await stub.deleteState(o.key) ?? null);
+        else if (o.op === 'put') results.push((await stub.putState(o.key, o.value)) as unknown);
+        else if (o.op === 'del') results.push((await stub.deleteState(o.key)) as unknown);
         else {
           const kvs: string[] = [];
           for await (const kv of stub.getStateByRange(o.start, o.end)) kvs.push(`${kv.key}=${kv.value.toString()}`);
@@ -177,8 +177,9 @@ describe('random transaction programs vs a model of Fabric', () => {
     const writes = new Map<string, string | undefined>();
     const results = p.ops.map((o) => {
       if (o.op === 'get') return state.get(o.key) ?? '';
-      if (o.op === 'put') return writes.set(o.key, o.value), null;
-      if (o.op === 'del') return writes.set(o.key, undefined), null;
+      // A write resolves with the peer's (empty) RESPONSE payload, as in fabric-shim.
+      if (o.op === 'put') return writes.set(o.key, o.value), { type: 'Buffer', data: [] };
+      if (o.op === 'del') return writes.set(o.key, undefined), { type: 'Buffer', data: [] };
       return [...state.keys()]
         .filter((k) => k >= (o.start === '' ? '\u0001' : o.start) && (o.end === '' || k < o.end))
         .sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))))

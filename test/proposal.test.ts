@@ -6,7 +6,8 @@ import { ChaincodeInputSchema } from '../src/gen/peer/chaincode_pb';
 import { ChaincodeMessageSchema, ChaincodeMessage_Type } from '../src/gen/peer/chaincode_shim_pb';
 import { ChaincodeProposalPayloadSchema, ProposalSchema, SignedProposalSchema, type SignedProposal } from '../src/gen/peer/proposal_pb';
 import { ShimError } from '../src/errors';
-import { ProposalView, computeProposalBinding, toLong64 } from '../src/proposal';
+import { ProposalView, computeProposalBinding } from '../src/proposal';
+import { Long } from '../src/long';
 import { createTransaction } from '../src/stub';
 import { FakeTalkBack } from './support/fake-talk-back';
 
@@ -155,8 +156,8 @@ describe('proposal decoding', () => {
     expect(() => stub.getCreator()).toThrow('The transaction carries no signed proposal');
   });
 
-  it('toLong64 splits 64-bit values like long.js', () => {
-    const v = toLong64((1n << 63n) + 3n);
+  it('Long.fromBigInt splits 64-bit values like long.js', () => {
+    const v = Long.fromBigInt((1n << 63n) + 3n, true);
     expect([v.low, v.high, v.unsigned]).toEqual([3, -2147483648, true]);
     expect(v.toString()).toBe('9223372036854775811');
     expect(v.toBigInt()).toBe((1n << 63n) + 3n);

@@ -46,6 +46,19 @@ describe('getMultipleStates / getMultiplePrivateData', () => {
     expect(sent).toEqual(['GET_STATE_MULTIPLE', 'GET_STATE_MULTIPLE', 'GET_STATE_MULTIPLE', 'GET_STATE_MULTIPLE', 'COMPLETED']);
   });
 
+  it("takes the keys as one array, as fabric-shim 2.5.9's getMultipleStates(keys: string[])", async () => {
+    for (const [p, c] of [[probe, cc], [oldProbe, oldCc]] as const) {
+      const { value } = await p.run(c, async (stub) => ({
+        states: await stub.getMultipleStates(keys),
+        priv: await stub.getMultiplePrivateData('c1', ['secret', 'nope']),
+        empty: await stub.getMultipleStates([]),
+      }));
+      expect(value.states.map(String)).toEqual(expected);
+      expect(value.priv.map(String)).toEqual(['p', '']);
+      expect(value.empty).toEqual([]);
+    }
+  });
+
   it('without peer capability: one GET_STATE per key', async () => {
     const { value, sent } = await oldProbe.run(oldCc, async (stub) => ({
       states: await stub.getMultipleStates(...keys),
@@ -88,6 +101,29 @@ describe('write batches', () => {
     expect(newPeer.ledger.getPrivate('probe', 'c1', 'x-p')?.toString()).toBe('P');
     expect(newPeer.ledger.getPrivate('probe', 'c1', 'secret')).toBeUndefined();
     expect(new KeyEndorsementPolicy(newPeer.ledger.getMetadata('probe', 'm0').VALIDATION_PARAMETER).listOrgs()).toEqual(['Org1MSP']);
+  });
+
+  it('a write recorded in a batch resolves as a sent one does: an empty Buffer, as fabric-shim', async () => {
+    const describe = (v: unknown) => [Buffer.isBuffer(v), JSON.stringify(v)];
+    const expected = [true, '{"type":"Buffer","data":[]}'];
+    for (const [p, c, batching] of [[probe, cc, true], [oldProbe, oldCc, false]] as const) {
+      const { value, sent } = await p.run(c, async (stub) => {
+        stub.startWriteBatch();
+        const out = [
+          await stub.putState('ret-a', 'A'),
+          await stub.deleteState('ret-b'),
+          await stub.putPrivateData('c1', 'ret-p', 'P'),
+          await stub.deletePrivateData('c1', 'ret-q'),
+          await stub.purgePrivateData('c1', 'ret-r'),
+          await stub.setStateValidationParameter('ret-a', Uint8Array.from([1])),
+          await stub.setPrivateDataValidationParameter('c1', 'ret-p', Uint8Array.from([1])),
+        ];
+        await stub.finishWriteBatch();
+        return out.map(describe);
+      });
+      expect(value).toEqual(Array(7).fill(expected));
+      expect(sent[0]).toBe(batching ? 'WRITE_BATCH_STATE' : 'PUT_STATE');
+    }
   });
 
   it('a batch left open is flushed before COMPLETED, and reads still go out at once', async () => {

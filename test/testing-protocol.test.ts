@@ -125,7 +125,7 @@ describe('handshake and talk-back errors on a raw stream', () => {
       r.send({ type: T.PUT_STATE, txid: tx.txid, channelId: tx.channelId, payload: toBinary(PutStateSchema, create(PutStateSchema, { key, value: Buffer.from('v'), collection })) });
     put('');
     const emptyKey = (await r.next())!;
-    expect([emptyKey.type, Buffer.from(emptyKey.payload).toString()]).toEqual([T.ERROR, 'invalid key: an empty string is not a valid key']);
+    expect([emptyKey.type, Buffer.from(emptyKey.payload).toString()]).toEqual([T.ERROR, 'invalid key. Empty string is not supported as a key by couchdb']);
     put('k', 'nope');
     const badColl = (await r.next())!;
     expect(Buffer.from(badColl.payload).toString()).toBe('collection mychannel/rawcc/nope could not be found');

@@ -63,7 +63,8 @@ const functions: Record<string, (stub: ChaincodeStub, params: string[]) => Promi
   /** endorsers(item): organisations named by the item's key-level policy (JSON array, [] if none). */
   async endorsers(stub, [name]) {
     const ep = await stub.getStateValidationParameter(stockKey(item(name)));
-    if (ep.length === 0) return '[]';
+    // As fabric-shim: undefined (despite its declared type) when the key has no policy.
+    if (!(ep as Uint8Array | undefined)?.length) return '[]';
     return JSON.stringify(new KeyEndorsementPolicy(ep).listOrgs().sort());
   },
 };
