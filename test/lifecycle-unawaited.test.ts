@@ -208,7 +208,7 @@ describe('calls after the transaction ended', () => {
     await probe.run(cc, (stub) => void (kept = stub));
     const proto = ChaincodeStub.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
     // The stub's private helpers (TypeScript-private, so present at run time): chaincode never calls them.
-    const internal = new Set(['constructor', 'ensureOpen', 'guarded', 'stateQuery', 'pagedQuery']);
+    const internal = new Set(['constructor', 'ensureOpen', 'guarded', 'stateQuery', 'pagedQuery', 'privateQuery']);
     const promising = Object.getOwnPropertyNames(ChaincodeStub.prototype).filter((name) => {
       if (internal.has(name) || typeof proto[name] !== 'function') return false;
       try {
