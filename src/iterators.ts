@@ -12,6 +12,7 @@ import { KeyModificationSchema } from './gen/ledger/queryresult/kv_query_result_
 import { decodeKV } from './codec/state';
 import { ChaincodeMessage_Type, type QueryResponse } from './gen/peer/chaincode_shim_pb';
 import type { TalkBack } from './talk-back';
+import type { Long64 } from './proposal';
 import {
   asBuffer,
   decodeNothing,
@@ -29,9 +30,14 @@ export interface KV {
   value: Buffer;
 }
 
-/** The time of a history entry, as fabric-shim returns it (protobuf Timestamp as plain numbers). */
+/**
+ * The time of a history entry, as fabric-shim returns it (protobuf Timestamp as plain numbers).
+ * fabric-shim's typings say `seconds: Long`; the union keeps `typeof s === 'number' ? s : s.low`
+ * and `Number(s)` compiling while flagging an unguarded `.low`/`.toNumber()`, which fails at run
+ * time on both shims (README: intended differences).
+ */
 export interface HistoryTimestamp {
-  seconds: number;
+  seconds: number | Long64;
   nanos: number;
 }
 
@@ -43,8 +49,20 @@ export interface KeyModification {
   isDelete: boolean;
 }
 
-/** What `next()` resolves to: a value, or `done` with no value once the results are exhausted. */
-export type NextResult<T> = { value: T; done: false } | { value: undefined; done: true };
+/**
+ * What `next()` resolves to, as fabric-shim-api's `Iterators.NextResult`: `value` is typed `T`
+ * although it is undefined once `done` is true; typed as fabric-shim's so code written against
+ * it (`const kv: KV = res.value` after a `done` check on another variable) compiles.
+ */
+export interface NextResult<T> {
+  value: T;
+  done: boolean;
+}
+
+/** The end of the results (`value` undefined, as fabric-shim's). */
+function exhausted<T>(): NextResult<T> {
+  return { value: undefined as never, done: true };
+}
 
 /** A paginated query's answer: the iterator for this page and the peer's pagination metadata. */
 export interface StateQueryResponse<I> {
@@ -71,6 +89,7 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
   private queue: Promise<void> = Promise.resolve();
 
   /**
+   * @internal created by the stub; chaincode never constructs an iterator.
    * @param talkBack the transaction's channel to the peer
    * @param response the peer's first answer to the query
    * @param openIterators the scope's set of iterators to close at the end (this adds and removes itself)
@@ -100,13 +119,13 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
 
   private async advance(): Promise<NextResult<T>> {
     for (;;) {
-      if (this.closing) return { value: undefined, done: true };
+      if (this.closing) return exhausted();
       const item = this.response.results[this.index];
       if (item) {
         this.index++;
         return { value: this.decodeResult(item.resultBytes), done: false };
       }
-      if (!this.response.hasMore) return { value: undefined, done: true };
+      if (!this.response.hasMore) return exhausted();
       // A page may be empty while has_more is set: keep asking until results or the end.
       this.response = await roundTrip(
         this.talkBack,
@@ -137,8 +156,9 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
     return {
       next: async () => {
         const r = await this.next();
-        if (r.done) await this.close();
-        return r;
+        if (!r.done) return { value: r.value, done: false };
+        await this.close();
+        return { value: undefined, done: true };
       },
       return: async () => {
         await this.close();
@@ -203,18 +223,28 @@ export function queryPromise<R, T>(promise: Promise<R>, iteratorOf: (result: R) 
 export const Iterators = { StateQueryIterator, HistoryQueryIterator } as const;
 
 // Aliases so the namespace below can name the module's types without importing itself.
-type StateQueryIteratorType = StateQueryIterator;
-type HistoryQueryIteratorType = HistoryQueryIterator;
 type KVType = KV;
 type KeyModificationType = KeyModification;
 type NextResultType<T> = NextResult<T>;
 
-/** Types under fabric-shim's `Iterators` namespace names. */
+/**
+ * Types under fabric-shim's `Iterators` namespace names, as fabric-shim-api declares them:
+ * structural (`next`/`close`), so mocks written as object literals type-check; the classes above
+ * (what the stub returns) satisfy them and add `for await` and `Symbol.asyncDispose`.
+ */
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace Iterators {
-  type StateQueryIterator = StateQueryIteratorType;
-  type HistoryQueryIterator = HistoryQueryIteratorType;
+  interface CommonIterator<T> {
+    close(): Promise<void>;
+    next(): Promise<NextResultType<T>>;
+  }
+  type StateQueryIterator = CommonIterator<KVType>;
+  type HistoryQueryIterator = CommonIterator<KeyModificationType>;
   type KV = KVType;
   type KeyModification = KeyModificationType;
   type NextResult<T> = NextResultType<T>;
+  interface NextKeyModificationResult {
+    value: KeyModificationType;
+    done: boolean;
+  }
 }
