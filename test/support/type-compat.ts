@@ -9,6 +9,7 @@
  * the packages' declarations are parsed once for the whole run.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 
@@ -78,7 +79,10 @@ export function createConsumer(dir: string): void {
   symlinkSync(REPO, path.join(modules, 'fabric-shim-ts'), 'dir');
 }
 
-/** Writes every probe twice: `official/` as written, `ours/` migrated. Returns both root file lists. */
+/**
+ * Writes every probe twice: `official/` as written, `ours/` migrated; the `ours-only/` probes (no
+ * official counterpart: our subpaths and additions) go to `ours/` only. Returns the root file lists.
+ */
 export function writeProbes(dir: string, probes: readonly string[]): { official: string[]; ours: string[] } {
   const official: string[] = [];
   const ours: string[] = [];
@@ -91,6 +95,12 @@ export function writeProbes(dir: string, probes: readonly string[]): { official:
     writeFileSync(b, migrate(text));
     official.push(a);
     ours.push(b);
+  }
+  const only = path.join(PROBES, 'ours-only');
+  for (const probe of readdirSync(only).filter((f) => f.endsWith('.ts'))) {
+    const target = path.join(dir, 'ours', `ours-only-${probe}`);
+    writeFileSync(target, readFileSync(path.join(only, probe), 'utf8'));
+    ours.push(target);
   }
   return { official, ours };
 }
@@ -159,4 +169,42 @@ export function distIsStale(): boolean {
       return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
     }, 0);
   return Math.max(newest(path.join(REPO, 'src')), ...['package.json', 'tsup.config.ts'].map((f) => statSync(path.join(REPO, f)).mtimeMs)) > built;
+}
+
+/**
+ * The bare module specifiers that the declaration file `entry` and every declaration file it
+ * reaches through relative imports name (imports, re-exports, `import()` types, references).
+ */
+export function externalImports(entry: string): Set<string> {
+  const found = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
+    for (const ref of [...info.importedFiles, ...info.typeReferenceDirectives, ...info.libReferenceDirectives]) {
+      const name = ref.fileName;
+      if (!name.startsWith('.')) {
+        found.add(name);
+        continue;
+      }
+      const base = path.resolve(path.dirname(file), name);
+      const target = [base, base.replace(/\.m?js$/, '.d.ts'), base.replace(/\.mjs$/, '.d.mts'), `${base}.d.ts`].find((f) => {
+        try {
+          return statSync(f).isFile();
+        } catch {
+          return false;
+        }
+      });
+      if (target === undefined) throw new Error(`${file} imports ${name}, which is not in dist/`);
+      visit(target);
+    }
+  };
+  visit(entry);
+  return found;
+}
+
+/** Node's built-in modules, with and without `node:`. */
+export function isNodeBuiltin(name: string): boolean {
+  return name.startsWith('node:') || builtinModules.includes(name);
 }

@@ -120,7 +120,10 @@ class ProbeChaincode implements ChaincodeInterface {
       const ts = mod.timestamp;
       // fabric-shim types seconds as a Long but hands history records a plain number.
       const secs = typeof ts.seconds === 'number' ? ts.seconds : ts.seconds.low;
-      results.push({ txId: mod.txId, isDelete: mod.isDelete, value: Buffer.from(mod.value).toString('utf8'), secs, nanos: ts.nanos });
+      const asNumber = Number(ts.seconds);
+      // Compiles against fabric-shim's typings, but is undefined at run time on both shims:
+      const low: number = ts.seconds.low; // intended: history-seconds
+      results.push({ txId: mod.txId, isDelete: mod.isDelete, value: Buffer.from(mod.value).toString('utf8'), secs, asNumber, low, nanos: ts.nanos });
       res = await iterator.next();
     }
     await iterator.close();
