@@ -6,7 +6,7 @@
 export { Shim, start, connect, newShimLogger as newLogger } from './shim';
 export type { ConnectOptions, ChaincodeConnection, StartOptions } from './shim';
 export { server, ChaincodeServer } from './server';
-export type { ChaincodeServerOpts, TlsProps } from './server';
+export type { ChaincodeServerOpts, TlsProps, TlsProps as ChaincodeServerTLSProperties } from './server';
 export { ChaincodeInterface } from './chaincode';
 export { ChaincodeHandler } from './handler';
 export type { HandlerOptions } from './handler';

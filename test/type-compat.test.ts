@@ -25,6 +25,7 @@ import {
   externalImports,
   formatFinding,
   isNodeBuiltin,
+  missingFromOurs,
   sharedHost,
   writeProbes,
   type Finding,
@@ -111,5 +112,19 @@ describe('published declarations', () => {
   test.each(Object.keys(ALLOWED))('%s imports nothing but its own files and Node built-ins', (entry) => {
     const external = [...externalImports(path.join(REPO, entry))].filter((name) => !isNodeBuiltin(name));
     expect(external.filter((name) => !ALLOWED[entry]!.includes(name)).sort()).toEqual([]);
+  });
+});
+
+/**
+ * The systematic comparison: every name the official declarations export and every member of
+ * their classes, interfaces, enums and namespaces (instance and static side) exists in ours.
+ * Names only; the probes above check that the types accept what the official ones accept.
+ */
+describe('export surface', () => {
+  test.each([
+    ['fabric-shim', 'fabric-shim-ts'],
+    ['fabric-contract-api', 'fabric-shim-ts/contract'],
+  ])('every export and member of %s is in %s', (official, ours) => {
+    expect(missingFromOurs(tmp, official, ours)).toEqual([]);
   });
 });

@@ -208,3 +208,62 @@ export function externalImports(entry: string): Set<string> {
 export function isNodeBuiltin(name: string): boolean {
   return name.startsWith('node:') || builtinModules.includes(name);
 }
+
+/**
+ * Every exported name of an official module and, for classes, interfaces, enums and namespaces,
+ * every member (`Name.member` for instance/interface members, `Name.static member` for a class's
+ * static side, `Name.Inner` for namespace exports), listed for both sides from one program.
+ */
+export function surface(checker: ts.TypeChecker, moduleSymbol: ts.Symbol): Map<string, ts.Symbol> {
+  const out = new Map<string, ts.Symbol>();
+  const resolve = (s: ts.Symbol): ts.Symbol => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
+  const members = (prefix: string, symbol: ts.Symbol, depth: number): void => {
+    const s = resolve(symbol);
+    if (s.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias)) {
+      const type = checker.getDeclaredTypeOfSymbol(s);
+      for (const p of checker.getPropertiesOfType(type)) out.set(`${prefix}.${p.name}`, p);
+      // A template-literal index signature (`grpc.${string}`) accepts every member it matches.
+      for (const info of checker.getIndexInfosOfType(type)) out.set(`${prefix}[${checker.typeToString(info.keyType)}]`, s);
+    }
+    if (s.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Variable)) {
+      for (const p of checker.getPropertiesOfType(checker.getTypeOfSymbol(s))) {
+        if (p.name !== 'prototype') out.set(`${prefix} static ${p.name}`, p);
+      }
+    }
+    if (depth === 0 && s.flags & (ts.SymbolFlags.Namespace | ts.SymbolFlags.Enum)) {
+      for (const e of checker.getExportsOfModule(s)) {
+        out.set(`${prefix}.${e.name}`, e);
+        members(`${prefix}.${e.name}`, e, depth + 1);
+      }
+    }
+  };
+  for (const e of checker.getExportsOfModule(moduleSymbol)) {
+    out.set(e.name, e);
+    members(e.name, e, 0);
+  }
+  return out;
+}
+
+/** The names in the official module's surface that ours lacks. */
+export function missingFromOurs(dir: string, official: string, ours: string): string[] {
+  const file = path.join(dir, `surface-${official.replace(/\W/g, '_')}.ts`);
+  writeFileSync(file, `import * as a from '${official}';\nimport * as b from '${ours}';\nexport { a, b };\n`);
+  const program = ts.createProgram({ rootNames: [file], options: { ...BASE_OPTIONS, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, skipLibCheck: true }, host: sharedHost() });
+  const checker = program.getTypeChecker();
+  const sf = program.getSourceFile(file)!;
+  const moduleOf = (spec: string): ts.Symbol => {
+    const decl = sf.statements.find((s): s is ts.ImportDeclaration => ts.isImportDeclaration(s) && (s.moduleSpecifier as ts.StringLiteral).text === spec)!;
+    const symbol = checker.getSymbolAtLocation(decl.moduleSpecifier);
+    if (!symbol) throw new Error(`cannot resolve ${spec}`);
+    return symbol;
+  };
+  const theirs = surface(checker, moduleOf(official));
+  const mine = surface(checker, moduleOf(ours));
+  const patterns = [...mine.keys()].flatMap((k) => {
+    const m = /^(.*)\[(.*)\]$/.exec(k);
+    if (!m) return [];
+    const alternatives = m[2]!.split(' | ').map((t) => t.replace(/^`|`$/g, '').replace(/[.*+?^()|[\]\\]/g, '\\$&').replace(/\$\\\{string\\\}|\$\{string\}/g, '.*'));
+    return [new RegExp(`^${m[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(${alternatives.join('|')})$`)];
+  });
+  return [...theirs.keys()].filter((name) => !mine.has(name) && !patterns.some((re) => re.test(name))).sort();
+}
