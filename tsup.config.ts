@@ -8,7 +8,10 @@ export default defineConfig({
     cli: 'src/cli.ts',
   },
   format: ['cjs', 'esm'],
-  dts: true,
+  // stripInternal: members marked @internal (the stub's constructor and its per-transaction
+  // plumbing, mock-peer internals) stay out of the published types, and with them the protobuf
+  // message types they name: no third-party type may reach a consumer (type-compat.test.ts).
+  dts: { compilerOptions: { stripInternal: true } },
   // No source maps in the package: they doubled dist/ for nothing a user runs (issue 9 footprint).
   sourcemap: false,
   clean: true,

@@ -43,6 +43,27 @@ export function loadX509(): X509Module {
   return x509Module;
 }
 
+/**
+ * What `getX509Certificate()` returns, described structurally: the parsed certificate is an
+ * @peculiar/x509 `X509Certificate`, whose own declarations need the DOM lib, so naming that type
+ * in ours would break every consumer project without DOM types (and TS1479 under node16).
+ * Cast to @peculiar/x509's type, with that package installed, for its other members.
+ */
+export interface X509CertificateView {
+  /** The subject distinguished name, e.g. `C=US, O=Hyperledger, OU=client, CN=user1`. */
+  readonly subject: string;
+  /** The issuer distinguished name. */
+  readonly issuer: string;
+  /** The serial number, hexadecimal. */
+  readonly serialNumber: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** The DER encoding. */
+  readonly rawData: ArrayBuffer;
+  /** `pem` (default), `base64`, `base64url`, `hex` or `text`. */
+  toString(format?: 'pem' | 'base64' | 'base64url' | 'hex' | 'text'): string;
+}
+
 /** Fabric CA's certificate extension holding `{"attrs":{...}}` (fabric-ca lib/attrmgr). */
 export const FABRIC_ATTRIBUTES_OID = '1.2.3.4.5.6.7.8.1';
 
@@ -140,11 +161,11 @@ export class ClientIdentity {
   }
 
   /**
-   * The parsed creator certificate (an @peculiar/x509 `X509Certificate`: subject, issuer,
-   * serialNumber, notBefore/notAfter, publicKey, extensions, rawData...). fabric-shim 2.x
-   * has no such method; the Go shim's `GetX509Certificate` does.
+   * The parsed creator certificate (an @peculiar/x509 `X509Certificate` at run time: subject,
+   * issuer, serialNumber, notBefore/notAfter, rawData; see {@link X509CertificateView}).
+   * fabric-shim 2.x has no such method; the Go shim's `GetX509Certificate` does.
    */
-  getX509Certificate(): X509Certificate {
+  getX509Certificate(): X509CertificateView {
     return this.#certificate;
   }
 }

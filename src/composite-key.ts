@@ -20,11 +20,23 @@ export const MAX_UNICODE_RUNE_VALUE = '\u{10ffff}';
  */
 export const EMPTY_KEY_SUBSTITUTE = '\u0001';
 
-/** The parts of a composite key, as fabric-shim's `splitCompositeKey` returns them. */
+/**
+ * The parts of a composite key, as fabric-shim's `splitCompositeKey` returns them. Typed as
+ * fabric-shim's `SplitCompositekey`: `objectType` is `string`, although a key that is not a
+ * composite key gives `{ objectType: null, attributes: [] }` at run time (fabric-shim's behaviour).
+ */
 export interface SplitCompositeKey {
-  /** The object type, or `null` when the key is not a composite key (fabric-shim's behaviour). */
-  objectType: string | null;
+  /** The object type; `null` at run time when the key is not a composite key. */
+  objectType: string;
   attributes: string[];
+}
+
+/** fabric-shim's spelling of {@link SplitCompositeKey}. */
+export type SplitCompositekey = SplitCompositeKey;
+
+/** The split of a key that is not a composite key (fabric-shim's value, see SplitCompositeKey). */
+function notComposite(): SplitCompositeKey {
+  return { objectType: null as unknown as string, attributes: [] };
 }
 
 /** A UTF-16 surrogate without its pair: such a string has no valid UTF-8 encoding. */
@@ -80,7 +92,7 @@ export function createCompositeKey(objectType: string, attributes: readonly stri
  */
 export function splitCompositeKey(compositeKey: string): SplitCompositeKey {
   if (typeof compositeKey !== 'string' || compositeKey.length <= 1 || !compositeKey.startsWith(COMPOSITE_KEY_NAMESPACE)) {
-    return { objectType: null, attributes: [] };
+    return notComposite();
   }
   const parts = compositeKey.slice(1).split(MIN_UNICODE_RUNE_VALUE);
   // Same steps as fabric-shim, so malformed keys split the same way too: the object type

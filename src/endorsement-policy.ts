@@ -31,6 +31,18 @@ import { ShimError, invalidArgument } from './errors';
  */
 export type EndorsementRole = 'MEMBER' | 'PEER' | 'ADMIN' | 'CLIENT' | 'ORDERER';
 
+/**
+ * fabric-shim's typings export an `ENDORSER_ROLES` enum (its module has no such value at run time;
+ * ours does). A const plus a type of the same name, as a string enum would give.
+ */
+export const ENDORSER_ROLES = { MEMBER: 'MEMBER', PEER: 'PEER' } as const;
+export type ENDORSER_ROLES = (typeof ENDORSER_ROLES)[keyof typeof ENDORSER_ROLES];
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace ENDORSER_ROLES {
+  type MEMBER = 'MEMBER';
+  type PEER = 'PEER';
+}
+
 const ROLES: Readonly<Record<EndorsementRole, MSPRole_MSPRoleType>> = {
   MEMBER: MSPRole_MSPRoleType.MEMBER,
   PEER: MSPRole_MSPRoleType.PEER,
@@ -105,8 +117,9 @@ export class KeyEndorsementPolicy {
    * already listed takes the new role.
    * @throws ShimError('INVALID_ARGUMENT') for an unknown role or an empty MSP id.
    */
-  addOrgs(role: EndorsementRole, ...mspIds: string[]): void {
-    const mspRole = Object.prototype.hasOwnProperty.call(ROLES, role) ? ROLES[role] : undefined;
+  // `string` as in fabric-shim's typings (the role is checked at run time); the literals are hints.
+  addOrgs(role: EndorsementRole | (string & {}), ...mspIds: string[]): void {
+    const mspRole = Object.prototype.hasOwnProperty.call(ROLES, role) ? ROLES[role as EndorsementRole] : undefined;
     if (mspRole === undefined) {
       // fabric-shim's words, plus what would have been accepted.
       throw invalidArgument(`role type ${String(role)} does not exist (expected one of ${Object.keys(ROLES).join(', ')})`);

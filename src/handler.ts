@@ -130,6 +130,7 @@ export class ChaincodeHandler {
   private settleReady!: (error?: ShimError) => void;
   private settleRun: ((error?: ShimError) => void) | undefined;
 
+  /** @internal built by start/connect/server over a PeerStream. */
   constructor(
     private readonly chaincode: ChaincodeInterface,
     private readonly stream: PeerStream,

@@ -6,13 +6,13 @@
 export { Shim, start, connect, newShimLogger as newLogger } from './shim';
 export type { ConnectOptions, ChaincodeConnection, StartOptions } from './shim';
 export { server, ChaincodeServer } from './server';
-export type { ChaincodeServerOpts, TlsProps } from './server';
+export type { ChaincodeServerOpts, TlsProps, TlsProps as ChaincodeServerTLSProperties } from './server';
 export { ChaincodeInterface } from './chaincode';
 export { ChaincodeHandler } from './handler';
 export type { HandlerOptions } from './handler';
 export { ChaincodeStub, ChaincodeStub as Stub } from './stub';
 export type { StateValue, InvokeResponse } from './stub';
-export type { SplitCompositeKey } from './composite-key';
+export type { SplitCompositeKey, SplitCompositekey } from './composite-key';
 export type {
   Timestamp,
   Long64,
@@ -22,19 +22,21 @@ export type {
   SignatureHeader,
   ChaincodeProposalPayload,
 } from './proposal';
+export * as ChaincodeProposal from './chaincode-proposal';
 export { ClientIdentity } from './client-identity';
 export { Long } from './long';
 export type { LongLike } from './long';
-export { KeyEndorsementPolicy } from './endorsement-policy';
+export type { X509CertificateView } from './client-identity';
+export { KeyEndorsementPolicy, ENDORSER_ROLES } from './endorsement-policy';
 export type { EndorsementRole } from './endorsement-policy';
 export { Iterators, StateQueryIterator, HistoryQueryIterator } from './iterators';
 export type { KV, KeyModification, HistoryTimestamp, NextResult, QueryPromise, StateQueryResponse, QueryResponseMetadata } from './iterators';
 export { success, error, RESPONSE_CODE } from './response';
-export type { ChaincodeResponse } from './response';
+export type { ChaincodeResponse, SuccessResponse, ErrorResponse } from './response';
 export { ShimError } from './errors';
 export type { ShimErrorCode, ShimErrorDetails } from './errors';
 export { setLogSink, textSink, jsonSink, templateSink, configureLogging, createLogger, parseLevel } from './logger';
-export type { Logger, LogSink, LogRecord, LogFields, LevelName, LogMethod, LoggingOptions, CreateLoggerOptions } from './logger';
+export type { Logger, LogSink, LogRecord, LogFields, LevelName, LogMethod, LogEntry, LoggingOptions, CreateLoggerOptions } from './logger';
 export { ATTR as TELEMETRY_ATTRIBUTES, METRIC as TELEMETRY_METRICS } from './telemetry';
 export type { Outcome as TransactionOutcome } from './telemetry';
 export type { PeerCapabilities } from './talk-back';

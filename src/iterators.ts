@@ -102,6 +102,7 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
   private queue: Promise<void> = Promise.resolve();
 
   /**
+   * @internal created by the stub; chaincode never constructs an iterator.
    * @param talkBack the transaction's channel to the peer
    * @param response the peer's first answer to the query
    * @param openIterators the scope's set of iterators to close at the end (this adds and removes itself)
@@ -261,18 +262,28 @@ export function queryPromise<R, T>(promise: Promise<R>, iteratorOf: (result: R) 
 export const Iterators = { StateQueryIterator, HistoryQueryIterator } as const;
 
 // Aliases so the namespace below can name the module's types without importing itself.
-type StateQueryIteratorType = StateQueryIterator;
-type HistoryQueryIteratorType = HistoryQueryIterator;
 type KVType = KV;
 type KeyModificationType = KeyModification;
 type NextResultType<T> = NextResult<T>;
 
-/** Types under fabric-shim's `Iterators` namespace names. */
+/**
+ * Types under fabric-shim's `Iterators` namespace names, as fabric-shim-api declares them:
+ * structural (`next`/`close`), so mocks written as object literals type-check; the classes above
+ * (what the stub returns) satisfy them and add `for await` and `Symbol.asyncDispose`.
+ */
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace Iterators {
-  type StateQueryIterator = StateQueryIteratorType;
-  type HistoryQueryIterator = HistoryQueryIteratorType;
+  interface CommonIterator<T> {
+    close(): Promise<void>;
+    next(): Promise<NextResultType<T>>;
+  }
+  type StateQueryIterator = CommonIterator<KVType>;
+  type HistoryQueryIterator = CommonIterator<KeyModificationType>;
   type KV = KVType;
   type KeyModification = KeyModificationType;
   type NextResult<T> = NextResultType<T>;
+  interface NextKeyModificationResult {
+    value: KeyModificationType;
+    done: boolean;
+  }
 }

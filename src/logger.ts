@@ -47,21 +47,34 @@ export interface LogSink {
  * One logging method. The typed form takes a message and structured fields; the loose form
  * accepts what winston (fabric-shim's logger) accepts, so `logger.info('x', obj, err)` keeps
  * working: plain objects of primitives become fields, Errors become `error=`, anything else is
- * appended to the message as JSON.
+ * appended to the message as JSON. Returns the logger, as winston's do (`logger.info(a).info(b)`).
  */
 export interface LogMethod {
-  (msg: string, fields?: LogFields): void;
-  (msg: unknown, ...meta: unknown[]): void;
+  (msg: string, fields?: LogFields): Logger;
+  (msg: unknown, ...meta: unknown[]): Logger;
 }
 
-/** The logger returned by `Shim.newLogger` and used inside the shim. */
+/** winston's object form of `log()`: `logger.log({ level: 'info', message: 'x', key: 'value' })`. */
+export interface LogEntry {
+  level: string;
+  message: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The logger returned by `Shim.newLogger` and used inside the shim. fabric-shim's is a winston
+ * Logger; this interface has the members chaincode uses of it (winston's npm level methods,
+ * `log`, `level`, `child`, `isLevelEnabled`/`isXxxEnabled`), with winston-compatible signatures,
+ * so code written against fabric-shim's typings compiles, without depending on winston's types.
+ */
 export interface Logger {
   readonly name: string;
   /**
-   * The current level. Accepts Fabric's names (any case) and winston's (`warn`, `verbose`,
-   * `silly`...), as fabric-shim users set `logger.level = 'debug'`; unknown names are ignored.
+   * The current level, in our spelling ({@link LevelName}). Accepts Fabric's names (any case) and
+   * winston's (`warn`, `verbose`, `silly`...), as fabric-shim users set `logger.level = 'debug'`;
+   * unknown names are ignored. Typed `string` as winston's, so comparisons with any name compile.
    */
-  get level(): LevelName;
+  get level(): string;
   set level(value: string);
   critical: LogMethod;
   error: LogMethod;
@@ -71,18 +84,29 @@ export interface Logger {
   notice: LogMethod;
   info: LogMethod;
   debug: LogMethod;
-  /** winston's generic form: `logger.log('info', 'message', ...)`. */
-  log(level: string, msg: unknown, ...meta: unknown[]): void;
+  /** winston's npm levels below info; written at DEBUG. */
+  http: LogMethod;
+  verbose: LogMethod;
+  silly: LogMethod;
+  /** winston's generic form: `logger.log('info', 'message', ...)` or `logger.log({ level, message })`. */
+  log(entry: LogEntry): Logger;
+  log(level: string, msg: unknown, ...meta: unknown[]): Logger;
   /** True when `level` would be written; guard costly field building with it. */
   enabled(level: LevelName): boolean;
   /** winston's name for {@link Logger.enabled}; also takes winston's level names. */
   isLevelEnabled(level: string): boolean;
+  isErrorEnabled(): boolean;
+  isWarnEnabled(): boolean;
+  isInfoEnabled(): boolean;
+  isVerboseEnabled(): boolean;
+  isDebugEnabled(): boolean;
+  isSillyEnabled(): boolean;
   /**
    * A logger that adds `fields` to every line (e.g. channel and short txid). A function is
    * called once, on the first line actually written, so an unused child costs one object.
    * The child shares its parent's level.
    */
-  child(fields: LogFields | (() => LogFields)): Logger;
+  child(fields: LogFields | Readonly<Record<string, unknown>> | (() => LogFields)): Logger;
 }
 
 /** Maps a Fabric level name (any case; WARNING/WARN, CRITICAL/FATAL) to ours; undefined if unknown. */
@@ -265,35 +289,70 @@ class LeveledLogger implements Logger {
   // Each method tests the level before touching its arguments: a disabled call is one comparison.
   // `arguments` rather than `...fields`: a rest parameter allocates an array on every call, enabled or not.
   /* eslint-disable prefer-rest-params */
-  critical(msg: unknown, _fields?: unknown): void {
+  critical(msg: unknown, _fields?: unknown): this {
     if (this.state.max >= 0) this.emit('critical', msg, arguments, 1);
+    return this;
   }
-  error(msg: unknown, _fields?: unknown): void {
+  error(msg: unknown, _fields?: unknown): this {
     if (this.state.max >= 1) this.emit('error', msg, arguments, 1);
+    return this;
   }
-  warn(msg: unknown, _fields?: unknown): void {
+  warn(msg: unknown, _fields?: unknown): this {
     if (this.state.max >= 2) this.emit('warn', msg, arguments, 1);
+    return this;
   }
-  warning(msg: unknown, _fields?: unknown): void {
+  warning(msg: unknown, _fields?: unknown): this {
     if (this.state.max >= 2) this.emit('warn', msg, arguments, 1);
+    return this;
   }
-  notice(msg: unknown, _fields?: unknown): void {
+  notice(msg: unknown, _fields?: unknown): this {
     if (this.state.max >= 3) this.emit('notice', msg, arguments, 1);
+    return this;
   }
-  info(msg: unknown, _fields?: unknown): void {
+  info(msg: unknown, _fields?: unknown): this {
     if (this.state.max >= 4) this.emit('info', msg, arguments, 1);
+    return this;
   }
-  debug(msg: unknown, _fields?: unknown): void {
+  debug(msg: unknown, _fields?: unknown): this {
     if (this.state.max >= 5) this.emit('debug', msg, arguments, 1);
+    return this;
+  }
+  // winston's npm levels below info (fabric-shim's logger has them): written at DEBUG.
+  http(msg: unknown, _fields?: unknown): this {
+    if (this.state.max >= 5) this.emit('debug', msg, arguments, 1);
+    return this;
+  }
+  verbose(msg: unknown, _fields?: unknown): this {
+    if (this.state.max >= 5) this.emit('debug', msg, arguments, 1);
+    return this;
+  }
+  silly(msg: unknown, _fields?: unknown): this {
+    if (this.state.max >= 5) this.emit('debug', msg, arguments, 1);
+    return this;
   }
   /* eslint-enable prefer-rest-params */
-  log(level: string, msg: unknown, ...meta: unknown[]): void {
-    const parsed = parseAnyLevel(level) ?? 'info';
+  log(entry: LogEntry): this;
+  log(level: string, msg: unknown, ...meta: unknown[]): this;
+  log(levelOrEntry: string | LogEntry, msg?: unknown, ...meta: unknown[]): this {
+    if (typeof levelOrEntry === 'object' && levelOrEntry !== null) {
+      // winston's object form: level and message, every other key a field.
+      const { level, message, ...fields } = levelOrEntry;
+      return this.log(String(level), message, fields);
+    }
+    const parsed = parseAnyLevel(levelOrEntry) ?? 'info';
     if (LEVELS[parsed] <= this.state.max) this.emit(parsed, msg, meta, 0);
+    return this;
   }
 
-  child(fields: LogFields | (() => LogFields)): Logger {
-    return new LeveledLogger(this.name, this.state, this.fieldsNow(), fields);
+  isErrorEnabled(): boolean { return this.isLevelEnabled('error'); }
+  isWarnEnabled(): boolean { return this.isLevelEnabled('warn'); }
+  isInfoEnabled(): boolean { return this.isLevelEnabled('info'); }
+  isVerboseEnabled(): boolean { return this.isLevelEnabled('verbose'); }
+  isDebugEnabled(): boolean { return this.isLevelEnabled('debug'); }
+  isSillyEnabled(): boolean { return this.isLevelEnabled('silly'); }
+
+  child(fields: LogFields | Readonly<Record<string, unknown>> | (() => LogFields)): Logger {
+    return new LeveledLogger(this.name, this.state, this.fieldsNow(), fields as LogFields | (() => LogFields));
   }
 
   private fieldsNow(): LogFields {

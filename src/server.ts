@@ -36,7 +36,7 @@ export interface ChaincodeServerOpts {
   /** Logger for connection events; the shim's `server` logger by default. */
   logger?: Logger;
   /** Any `grpc.*` server option, as fabric-shim passes them through (e.g. `grpc.keepalive_time_ms`). */
-  [grpcOption: `grpc.${string}`]: number | string | undefined;
+  [grpcOption: `grpc.${string}` | `grpc-node.${string}`]: number | string | undefined;
 }
 
 /** How long {@link ChaincodeServer.stop} waits for in-flight transactions by default. */

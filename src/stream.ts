@@ -7,6 +7,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
 import { decodeChaincodeMessage, encodeChaincodeMessage } from './codec/envelope';
 import { ShimError } from './errors';
+import type { GrpcSettings, TlsClientOptions, TlsServerOptions } from './connection-options';
 
 /** Receives what arrives on a {@link PeerStream}. */
 export interface StreamListener {
@@ -34,37 +35,7 @@ export interface PeerStream {
   readonly remote: string;
 }
 
-/** TLS for a dialling side. All PEM. */
-export interface TlsClientOptions {
-  /** CA certificate(s) that sign the server's certificate. */
-  rootCert?: Uint8Array;
-  /** Our key, for mutual TLS (the peer requires it). */
-  clientKey?: Uint8Array;
-  /** Our certificate, for mutual TLS. */
-  clientCert?: Uint8Array;
-  /** The host name to expect in the server certificate instead of the dialled host (fabric-shim's `--ssl-target-name-override`). */
-  serverNameOverride?: string;
-}
-
-/** TLS for a listening side. All PEM. */
-export interface TlsServerOptions {
-  key: Uint8Array;
-  cert: Uint8Array;
-  /** When set, clients must present a certificate signed by this CA (mutual TLS). */
-  clientCaCert?: Uint8Array;
-}
-
-/**
- * gRPC channel settings. Named fields cover the common ones; any other `grpc.*` channel option
- * (e.g. fabric-shim's `grpc.http2.min_time_between_pings_ms`) may be passed by its gRPC name.
- */
-export interface GrpcSettings {
-  maxSendMessageLength?: number;
-  maxReceiveMessageLength?: number;
-  keepaliveTimeMs?: number;
-  keepaliveTimeoutMs?: number;
-  [option: string]: number | string | undefined;
-}
+export type { TlsClientOptions, TlsServerOptions, GrpcSettings } from './connection-options';
 
 /** A listening gRPC server started by {@link serveStreams}. */
 export interface StreamServer {

@@ -5,14 +5,9 @@
  */
 import type { ChaincodeMessage_Type } from './gen/peer/chaincode_shim_pb';
 import type { ChaincodeEvent } from './gen/peer/chaincode_event_pb';
+import type { PeerCapabilities } from './connection-options';
 
-/** What the peer announced in REGISTERED/READY (ChaincodeAdditionalParams); all off for an older peer. */
-export interface PeerCapabilities {
-  readonly useWriteBatch: boolean;
-  readonly maxSizeWriteBatch: number;
-  readonly useGetMultipleKeys: boolean;
-  readonly maxSizeGetMultipleKeys: number;
-}
+export type { PeerCapabilities } from './connection-options';
 
 /** One transaction's channel to the peer. */
 export interface TalkBack {

@@ -1,3 +1,4 @@
+import type { X509Certificate } from '@peculiar/x509';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
@@ -145,7 +146,10 @@ describe('ClientIdentity matches fabric-shim', () => {
 
   test('getX509Certificate exposes the parsed certificate', async () => {
     const id = await factory.identity('Org1MSP', { commonName: 'certUser' });
-    const cert = new ClientIdentity(stubFor('Org1MSP', utf8(id.certificatePem))).getX509Certificate();
+    const view = new ClientIdentity(stubFor('Org1MSP', utf8(id.certificatePem))).getX509Certificate();
+    expect(view.subject).toMatch(/CN=certUser$/);
+    // Typed structurally (no @peculiar/x509 type in our declarations); the object is @peculiar/x509's.
+    const cert = view as unknown as X509Certificate;
     expect(cert.subjectName.getField('CN')).toEqual(['certUser']);
     expect(cert.issuerName.getField('CN')).toEqual(['ca.org1.example.com']);
     expect(cert.toString('pem').replace(/\s+/g, '')).toBe(id.certificatePem.replace(/\s+/g, ''));

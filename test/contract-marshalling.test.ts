@@ -154,7 +154,7 @@ describe('JSONSerializer', () => {
 
 describe('custom serializers', () => {
   class UpperSerializer extends JSONSerializer {
-    override toBuffer(result: unknown, schema?: JsonSchema): Buffer | undefined {
+    override toBuffer(result: unknown, schema?: JsonSchema): Buffer {
       const b = super.toBuffer(result, schema);
       return b && Buffer.from(b.toString().toUpperCase());
     }

@@ -22,7 +22,7 @@ class RecordingContext extends Context {
 
 const journal: string[][] = [];
 
-class Hooked extends Contract<RecordingContext> {
+class Hooked extends Contract {
   failIn: 'before' | 'tx' | 'after' | undefined;
   constructor() {
     super('hooked');

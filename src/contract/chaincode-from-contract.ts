@@ -4,7 +4,6 @@
  * and the hooks in fabric-contract-api's order.
  */
 import { error, newLogger, success, type ChaincodeInterface, type ChaincodeResponse, type ChaincodeStub } from '../index';
-import type { Context } from './context';
 import { contractLogging } from './context';
 import { Contract } from './contract';
 import { DataMarshall } from './marshalling';
@@ -13,7 +12,7 @@ import { type SerializerConfig, createSerializer } from './serializer';
 import { SystemContract } from './system-contract';
 
 /** A contract class (constructed with no arguments) or a ready contract instance. */
-export type ContractLike = (new () => Contract<Context>) | Contract<Context>;
+export type ContractLike = (new () => Contract) | Contract;
 
 /** Options of {@link chaincodeFromContracts}. */
 export interface ContractChaincodeOptions {
@@ -70,7 +69,7 @@ function logMessage(e: unknown): string {
 class ContractChaincodeImpl implements ContractChaincode {
   readonly metadata: CompleteMetadata;
   readonly defaultContractName: string;
-  private readonly contracts = new Map<string, Contract<Context>>();
+  private readonly contracts = new Map<string, Contract>();
   private readonly marshall: DataMarshall;
 
   constructor(contracts: ContractLike[], opts: ContractChaincodeOptions) {
@@ -78,7 +77,7 @@ class ContractChaincodeImpl implements ContractChaincode {
     const instances = [...contracts, SystemContract].map((c) => {
       const instance: unknown = typeof c === 'function' ? new c() : c;
       if (!Contract._isContract(instance)) throw new Error(`invalid contract instance ${JSON.stringify(instance)}`);
-      return instance as Contract<Context>;
+      return instance as Contract;
     });
     for (const c of instances) {
       if (this.contracts.has(c.getName())) throw new Error(`Two contracts are named '${c.getName()}'`);
@@ -87,7 +86,7 @@ class ContractChaincodeImpl implements ContractChaincode {
     const defaults = instances.filter(isDefaultContract);
     if (defaults.length > 1) throw new Error('A default has already been specified');
     // The first contract is the default unless one carries @Default, as in fabric-shim.
-    this.defaultContractName = (defaults[0] ?? instances[0] as Contract<Context>).getName();
+    this.defaultContractName = (defaults[0] ?? instances[0] as Contract).getName();
     const metaOpts = opts.title === undefined && opts.version === undefined
       ? packageInfo(process.cwd())
       : { ...(opts.title === undefined ? {} : { title: opts.title }), ...(opts.version === undefined ? {} : { version: opts.version }) };

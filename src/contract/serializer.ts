@@ -116,9 +116,13 @@ function toText(value: unknown): string {
  * JSON; `@Object` arguments become instances of their class. Its error texts are fabric-contract-api's.
  */
 export class JSONSerializer implements Serializer {
-  /** Encodes a result. With a string or number schema, the result's type must match it. */
-  toBuffer(result: unknown, schema: JsonSchema = {}): Buffer | undefined {
-    if (result === undefined || result === null) return undefined;
+  /**
+   * Encodes a result. With a string or number schema, the result's type must match it. An
+   * undefined or null result gives `undefined` (an empty payload), as fabric-contract-api's,
+   * whose typings (kept here so code written against them compiles) say `Buffer`.
+   */
+  toBuffer(result: unknown, schema: JsonSchema = {}, _loggerPrefix?: string): Buffer {
+    if (result === undefined || result === null) return undefined as unknown as Buffer;
     if (schema.type === 'string' || schema.type === 'number') {
       if (typeof result !== schema.type) throw new Error(`Returned value is ${typeof result} does not match schema type of ${String(schema.type)}`);
       return Buffer.from(toText(result));
@@ -127,8 +131,13 @@ export class JSONSerializer implements Serializer {
     return Buffer.from(JSON.stringify(toPlain(result)) as string);
   }
 
-  /** Decodes one argument as its schema says. */
-  fromBuffer(data: Buffer, fullschema: FullSchema): Deserialized {
+  /**
+   * Decodes one argument as its schema says. `fullschema` is typed `any` as in fabric-contract-api's
+   * typings; it must have the {@link FullSchema} shape the dispatcher passes.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- fabric-contract-api's signature
+  fromBuffer(data: Buffer, schemaArgument: FullSchema | any, _loggerPrefix?: string): Deserialized {
+    const fullschema = schemaArgument as FullSchema;
     if (!data) throw new Error('Buffer needs to be supplied');
     if (!fullschema) throw new Error('Schema has not been specified');
     return this.fromString(Buffer.from(data).toString('utf8'), fullschema.properties.prop, fullschema.components.schemas);

@@ -290,17 +290,17 @@ export class MockPeer implements SessionHost {
     });
   }
 
-  /** @internal SessionHost */
+  /** SessionHost (for ChaincodeSession, not for tests; public because MockPeer implements it in the published types). */
   collectionsOf(name: string): readonly string[] | undefined {
     return this.collections.get(name);
   }
 
-  /** @internal SessionHost */
+  /** SessionHost (for ChaincodeSession, not for tests; public because MockPeer implements it in the published types). */
   findChaincode(name: string): ChaincodeSession | undefined {
     return this.byName.get(name)?.session;
   }
 
-  /** @internal SessionHost: a newer registration of the same name replaces an older one. */
+  /** SessionHost (for ChaincodeSession; public because MockPeer implements it in the published types): a newer registration of the same name replaces an older one. */
   registered(session: ChaincodeSession): void {
     const cc = this.facade(session);
     this.byName.set(session.name, cc);
@@ -309,7 +309,7 @@ export class MockPeer implements SessionHost {
     for (const w of waiting ?? []) w.resolve(cc);
   }
 
-  /** @internal SessionHost */
+  /** SessionHost (for ChaincodeSession, not for tests; public because MockPeer implements it in the published types). */
   ended(session: ChaincodeSession): void {
     this.sessions.delete(session);
     if (this.byName.get(session.name)?.session === session) this.byName.delete(session.name);
