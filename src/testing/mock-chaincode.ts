@@ -49,6 +49,11 @@ export interface InvokeOptions {
   timeoutMs?: number;
   /** The proposal timestamp; default now. */
   timestamp?: Date;
+  /**
+   * The proposal's nonce; default 24 random bytes. The txId is sha256(nonce || creator), so a
+   * fixed nonce and identity give a fixed txId (differential tests run one proposal on two peers).
+   */
+  nonce?: Uint8Array;
   /** Fault injection: send the INIT/TRANSACTION message twice. */
   duplicate?: boolean;
 }
@@ -131,6 +136,7 @@ export class MockChaincode {
       transient,
       isInit: type === 'INIT',
       ...(opts.timestamp ? { timestamp: opts.timestamp } : {}),
+      ...(opts.nonce ? { nonce: opts.nonce } : {}),
     });
     const simulation = new TxSimulation(this.context.ledger, channelId, built.txId);
     let result;

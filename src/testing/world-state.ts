@@ -163,6 +163,16 @@ export class WorldState {
     return [...list].reverse();
   }
 
+  /** Every public key of a namespace that has history (deleted keys included), in the peer's key order. */
+  historyKeys(namespace: string, loc?: { channel?: string }): string[] {
+    return [...(this.ns(loc?.channel ?? this.defaultChannel, namespace, false)?.history.keys() ?? [])].sort(compareKeys);
+  }
+
+  /** The collections of a namespace that ever held a key ('' is the public state). */
+  collections(namespace: string, loc?: { channel?: string }): string[] {
+    return [...(this.ns(loc?.channel ?? this.defaultChannel, namespace, false)?.collections.keys() ?? [])].sort(compareKeys);
+  }
+
   /** The committed keys of a namespace (or collection), in the peer's key order. */
   keys(namespace: string, loc?: LedgerLocation): string[] {
     return [...(this.table(namespace, loc)?.keys() ?? [])].sort(compareKeys);
