@@ -7,7 +7,7 @@
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeMessage_Type as Type, type ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
 import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema } from './gen/peer/chaincode_pb';
-import { encodeResponse as encodeResponseBytes } from './codec/response';
+import { encodeChaincodeResult } from './response';
 import type { ChaincodeEvent } from './gen/peer/chaincode_event_pb';
 import { ShimError } from './errors';
 import { shimLogger, transactionLogger, type Logger } from './logger';
@@ -34,7 +34,6 @@ const NO_CAPABILITIES: PeerCapabilities = Object.freeze({
   maxSizeGetMultipleKeys: 0,
 });
 
-const EMPTY = new Uint8Array(0);
 const utf8 = new TextEncoder();
 const textOf = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 
@@ -287,7 +286,7 @@ export class ChaincodeHandler {
     try {
       // Run with the transaction span active, so spans the chaincode makes nest under it.
       const result: unknown = await tx.obs.run(init ? this.chaincode.Init : this.chaincode.Invoke, this.chaincode, scope.stub);
-      const response = encodeResponse(result, method);
+      const response = encodeChaincodeResult(result, method, tx.channelId, tx.txId);
       await this.drain(tx, scope);
       // Status >= 400 is still COMPLETED: the peer decides what an error response means.
       reply = message(Type.COMPLETED, tx.channelId, tx.txId, response, scope.event());
@@ -461,22 +460,4 @@ export class ChaincodeHandler {
     this.settleRun?.(runError);
     this.settleRun = undefined;
   }
-}
-
-/**
- * Encodes the chaincode's result as protos.Response. Like fabric-shim, a result without a
- * (non-zero) status is not a response; unlike it, we fail the transaction with ERROR at once.
- */
-function encodeResponse(result: unknown, method: string): Uint8Array {
-  const r = result as { status?: unknown; message?: unknown; payload?: unknown } | null | undefined;
-  if (typeof r !== 'object' || r === null || typeof r.status !== 'number' || r.status === 0 || !Number.isInteger(r.status)) {
-    throw new ShimError('CHAINCODE', `${method}() did not return a response: return Shim.success(...) or Shim.error(...)`);
-  }
-  const message = r.message === undefined || r.message === null ? '' : r.message instanceof Error ? r.message.message : String(r.message);
-  let payload: Uint8Array;
-  if (r.payload === undefined || r.payload === null) payload = EMPTY;
-  else if (r.payload instanceof Uint8Array) payload = r.payload;
-  else if (typeof r.payload === 'string') payload = utf8.encode(r.payload);
-  else throw new ShimError('CHAINCODE', `${method}() returned a response whose payload is neither bytes nor a string`);
-  return encodeResponseBytes(r.status, message, payload);
 }

@@ -36,7 +36,7 @@ const chaincode = {
           return success(await stub.getState(params[0] ?? ''));
         } catch (e) {
           seen.push(e);
-          return error(e as Error);
+          return error((e as Error).message);
         }
       }
       case 'multi': {
@@ -51,7 +51,8 @@ const chaincode = {
       case 'reject': return Promise.reject(new Error('rejected!'));
       case 'none': return undefined as unknown as ChaincodeResponse;
       case 'status404': return { status: 404, message: 'nope' };
-      case 'stringPayload': return { status: 200, payload: 'text' as unknown as Uint8Array };
+      // fabric-shim's google-protobuf reads a string payload as base64: 'dGV4dA==' is 'text'.
+      case 'stringPayload': return { status: 200, payload: 'dGV4dA==' as unknown as Uint8Array };
       default: return error(`unknown ${fcn}`);
     }
   },
@@ -160,16 +161,21 @@ describe('ChaincodeHandler over gRPC', () => {
     expect(handler.inFlight).toBe(0);
   });
 
-  test('a throw, a rejection and a non-response each answer ERROR at once', async () => {
+  test('a throw and a rejection answer ERROR at once; a non-response is COMPLETED 500 with fabric-shim\'s text', async () => {
     const { handler, pc } = await connect();
     await pc.handshake();
     await handler.ready;
-    for (const [txid, fcn, expected] of [['t1', 'throw', 'boom'], ['t2', 'reject', 'rejected!'], ['t3', 'none', 'did not return a response']] as const) {
+    for (const [txid, fcn, expected] of [['t1', 'throw', 'boom'], ['t2', 'reject', 'rejected!']] as const) {
       pc.transaction(txid, [fcn]);
       const m = await pc.next();
       expect([Type[m.type], m.txid, m.channelId]).toEqual(['ERROR', txid, 'ch']);
       expect(text(m.payload)).toContain(expected);
     }
+    pc.transaction('t3-none', ['none']);
+    const m = await pc.next();
+    expect([Type[m.type], m.txid]).toEqual(['COMPLETED', 't3-none']);
+    const r = decodeResponse(m);
+    expect([r.status, r.message]).toEqual([500, '[ch-t3-none] Calling chaincode Invoke() has not called success or error.']);
     expect(handler.inFlight).toBe(0);
   });
 

@@ -136,12 +136,14 @@ test('a throw or a rejected promise answers ERROR with the message, writes are d
   expect(await cc.invoke(['ok', 'after'])).toMatchObject({ status: 200, committed: true });
 });
 
-test('a value that is not a Response answers ERROR saying so (fabric-shim would leave the peer waiting)', async () => {
-  for (const fcn of ['undefined', 'plainObject', 'stringStatus']) {
+test('a value that is not a Response: COMPLETED 500 with fabric-shim\'s text, or ERROR at once where fabric-shim would leave the peer waiting', async () => {
+  for (const fcn of ['undefined', 'plainObject']) {
     const res = await cc.invoke([fcn]);
-    expect(res.outcome).toBe('ERROR');
-    expect(res.message).toMatch(/did not return a response: return Shim.success\(...\) or Shim.error\(...\)/);
+    expect(res).toMatchObject({ outcome: 'COMPLETED', status: 500, committed: false });
+    expect(res.message).toBe(`[mychannel-${res.txId.substring(0, 8)}] Calling chaincode Invoke() has not called success or error.`);
   }
+  const stringStatus = await cc.invoke(['stringStatus']);
+  expect(stringStatus).toMatchObject({ outcome: 'ERROR', message: expect.stringContaining('status is not an integer') });
   const bad = await cc.invoke(['numberPayload']);
   expect(bad).toMatchObject({ outcome: 'ERROR', message: expect.stringContaining('payload is neither bytes nor a string') });
 });
