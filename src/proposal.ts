@@ -124,8 +124,9 @@ function decode(sp: PbSignedProposal): Decoded {
   const chdr = step((e) => `Decoding ChannelHeader failed: ${String(e)}`, () => fromBinary(ChannelHeaderSchema, header.channelHeader));
   const ccpp = step((e) => `Decoding ChaincodeProposalPayload failed: ${String(e)}`, () => fromBinary(ChaincodeProposalPayloadSchema, proposal.payload));
 
+  // fabric-shim iterates google-protobuf's map, which sorts the keys (plain string sort).
   const transientMap = new Map<string, Buffer>();
-  for (const [k, v] of Object.entries(ccpp.TransientMap)) transientMap.set(k, Buffer.from(v));
+  for (const k of Object.keys(ccpp.TransientMap).sort()) transientMap.set(k, Buffer.from(ccpp.TransientMap[k] as Uint8Array));
   const identity: SerializedIdentity = { mspid: creator.mspid, idBytes: u8(creator.idBytes) };
   // Key order as fabric-shim builds it (signatureHeader before channelHeader; nonce, creator_u8,
   // creator): chaincode that serialises the proposal sees the same order.

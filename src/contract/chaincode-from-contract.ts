@@ -3,7 +3,7 @@
  * `Contract:Transaction` names, the default contract, the system contract, argument marshalling,
  * and the hooks in fabric-contract-api's order.
  */
-import { error, newLogger, success, type ChaincodeInterface, type ChaincodeResponse, type ChaincodeStub } from '../index';
+import { ClientIdentity, error, newLogger, success, type ChaincodeInterface, type ChaincodeResponse, type ChaincodeStub } from '../index';
 import { contractLogging } from './context';
 import { Contract } from './contract';
 import { DataMarshall } from './marshalling';
@@ -128,6 +128,7 @@ class ContractChaincodeImpl implements ContractChaincode {
       if (!contract) throw new Error(`Contract name is not known: ${contractName}`);
       const ctx = contract.createContext();
       ctx.setChaincodeStub(stub);
+      ctx.setClientIdentity(new ClientIdentity(stub));
       ctx.logging = contractLogging(contractName);
       const tx = this.metadata.contracts[contractName]?.transactions.find((t: TransactionMetadata) => t.name === fn);
       if (!tx) {

@@ -46,34 +46,26 @@ export function contractLogging(contractName: string): ContractLogging {
 }
 
 /**
- * The per-transaction context. `stub` and `logging` are set before any hook runs; do not use them
- * in a subclass constructor. `clientIdentity` is built on first use, so a transaction that never
- * looks at its caller does not parse the creator certificate.
+ * The per-transaction context. The dispatcher sets `stub`, `clientIdentity` and `logging`, in that
+ * order, before any hook runs (do not use them in a subclass constructor). They are not class
+ * fields: as on fabric-contract-api, a new context has no own keys until the dispatcher sets them,
+ * so `Object.keys(ctx)` and `JSON.stringify(ctx)` of a custom context match it (issue 12).
  */
 export class Context {
   /** The stub of this transaction: world state, arguments, events, transient data. */
-  stub!: ChaincodeStub;
-  /** Loggers named after the contract. */
-  logging!: ContractLogging;
-  #clientIdentity: ClientIdentity | undefined;
-
+  declare stub: ChaincodeStub;
   /** The identity that submitted this transaction (from the proposal's creator). */
-  get clientIdentity(): ClientIdentity {
-    this.#clientIdentity ??= new ClientIdentity(this.stub);
-    return this.#clientIdentity;
-  }
-  set clientIdentity(identity: ClientIdentity) {
-    this.#clientIdentity = identity;
-  }
+  declare clientIdentity: ClientIdentity;
+  /** Loggers named after the contract. */
+  declare logging: ContractLogging;
 
-  /** Sets the stub (fabric-contract-api's setter; called by the dispatcher, not by contracts). */
+  /** Sets the stub (fabric-contract-api's setter; called by the dispatcher). */
   setChaincodeStub(stub: ChaincodeStub): void {
     this.stub = stub;
-    this.#clientIdentity = undefined;
   }
 
-  /** Sets the client identity (fabric-contract-api's setter; normally created lazily instead). */
+  /** Sets the client identity (fabric-contract-api's setter; called by the dispatcher). */
   setClientIdentity(identity: ClientIdentity): void {
-    this.#clientIdentity = identity;
+    this.clientIdentity = identity;
   }
 }

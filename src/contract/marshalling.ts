@@ -89,7 +89,11 @@ export class DataMarshall {
       try {
         validate = this.ajv.compile(localRefs(schema) as JsonSchema);
       } catch (e) {
-        throw new Error(`${what} has an unusable type ${JSON.stringify(schema)}: ${(e as Error).message}`);
+        // The response carries fabric-contract-api's (ajv 6) text, which names the reference as the
+        // metadata writes it; ours resolves components by their local name.
+        const missing = (e as { missingRef?: unknown }).missingRef;
+        const text = typeof missing === 'string' ? `can't resolve reference ${COMPONENTS_REF}${missing} from id #` : (e as Error).message;
+        throw parameterError(text, `${what} has an unusable type ${JSON.stringify(schema)}`);
       }
       this.validators.set(key, validate);
     }
