@@ -15,6 +15,16 @@ import * as ts from 'typescript';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const PROBES = path.join(REPO, 'test', 'compat', 'types');
+/** The differential corpus: its TypeScript chaincodes are probes too (issue 12: tsc diagnostics of the corpus). */
+export const CORPUS = path.join(REPO, 'test', 'compat', 'chaincodes');
+
+/** The .ts files of the corpus's TypeScript chaincodes, relative to {@link CORPUS} (`name/file.ts`). */
+export function corpusSources(): string[] {
+  return readdirSync(CORPUS)
+    .filter((name) => statSync(path.join(CORPUS, name)).isDirectory())
+    .flatMap((name) => readdirSync(path.join(CORPUS, name)).filter((f) => f.endsWith('.ts')).map((f) => `${name}/${f}`))
+    .sort();
+}
 
 /** The import rewrite a migrating user makes, and nothing else. */
 export const IMPORT_MAP: Readonly<Record<string, string>> = {
@@ -95,6 +105,16 @@ export function writeProbes(dir: string, probes: readonly string[]): { official:
     writeFileSync(b, migrate(text));
     official.push(a);
     ours.push(b);
+  }
+  // Corpus chaincodes keep their folders: their files import each other.
+  for (const source of corpusSources()) {
+    const text = readFileSync(path.join(CORPUS, source), 'utf8');
+    for (const [side, body, list] of [['official', text, official], ['ours', migrate(text), ours]] as const) {
+      const target = path.join(dir, side, 'corpus', source);
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, body);
+      list.push(target);
+    }
   }
   const only = path.join(PROBES, 'ours-only');
   for (const probe of readdirSync(only).filter((f) => f.endsWith('.ts'))) {
