@@ -3,7 +3,7 @@
  * every entry of intended-differences.ts, by id and behaviour. (The suite proves the claims; the
  * README must not promise a different set.)
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { INTENDED_DIFFERENCES } from './intended-differences';
 
@@ -18,4 +18,12 @@ test('README has a "Migrating from fabric-shim" section', () => {
 test.each(INTENDED_DIFFERENCES.map((d) => [d.id, d] as const))('README lists intended difference %s with its behaviour', (_id, d) => {
   expect(section).toContain(d.id);
   expect(flat(section)).toContain(flat(d.behaviour));
+});
+
+test.each(INTENDED_DIFFERENCES.filter((d) => d.provedBy).map((d) => [d.id, d.provedBy!] as const))('the tests named for %s exist', (_id, files) => {
+  for (const file of files) expect(existsSync(path.join(__dirname, '..', '..', file))).toBe(true);
+});
+
+test('every entry is proved: by the corpus (it covers differences) or by named tests', () => {
+  expect(INTENDED_DIFFERENCES.filter((d) => d.covers.length === 0 && !d.provedBy?.length).map((d) => d.id)).toEqual([]);
 });
