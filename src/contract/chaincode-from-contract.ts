@@ -3,8 +3,8 @@
  * `Contract:Transaction` names, the default contract, the system contract, argument marshalling,
  * and the hooks in fabric-contract-api's order.
  */
-import { ClientIdentity, error, newLogger, success, type ChaincodeInterface, type ChaincodeResponse, type ChaincodeStub } from '../index';
-import { contractLogging } from './context';
+import { error, newLogger, success, type ChaincodeInterface, type ChaincodeResponse, type ChaincodeStub } from '../index';
+import { bindContext, contractLogging } from './context';
 import { Contract } from './contract';
 import { DataMarshall } from './marshalling';
 import { type ChaincodeMetadata, type CompleteMetadata, type TransactionMetadata, completeMetadata, isDefaultContract, packageInfo } from './metadata';
@@ -127,9 +127,7 @@ class ContractChaincodeImpl implements ContractChaincode {
       const contract = this.contracts.get(contractName);
       if (!contract) throw new Error(`Contract name is not known: ${contractName}`);
       const ctx = contract.createContext();
-      ctx.setChaincodeStub(stub);
-      ctx.setClientIdentity(new ClientIdentity(stub));
-      ctx.logging = contractLogging(contractName);
+      bindContext(ctx, stub, contractLogging(contractName));
       const tx = this.metadata.contracts[contractName]?.transactions.find((t: TransactionMetadata) => t.name === fn);
       if (!tx) {
         await contract.unknownTransaction(ctx);

@@ -64,8 +64,28 @@ export class Context {
     this.stub = stub;
   }
 
-  /** Sets the client identity (fabric-contract-api's setter; called by the dispatcher). */
+  /** Sets the client identity (fabric-contract-api's setter). */
   setClientIdentity(identity: ClientIdentity): void {
     this.clientIdentity = identity;
   }
+}
+
+/**
+ * Prepares `ctx` for one transaction as fabric-contract-api does (stub, clientIdentity, logging:
+ * its key order), except that the ClientIdentity is built on first read: a transaction that never
+ * looks at its caller does not parse the creator certificate, and the key is still an own
+ * enumerable one, so the context serialises as the official one. @internal
+ */
+export function bindContext(ctx: Context, stub: ChaincodeStub, logging: ContractLogging): void {
+  ctx.setChaincodeStub(stub);
+  let identity: ClientIdentity | undefined;
+  Object.defineProperty(ctx, 'clientIdentity', {
+    configurable: true,
+    enumerable: true,
+    get: () => (identity ??= new ClientIdentity(stub)),
+    set: (value: ClientIdentity) => {
+      identity = value;
+    },
+  });
+  ctx.logging = logging;
 }
