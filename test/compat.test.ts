@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { InvokeOptions, InvokeResult, MockChaincode } from '../src/testing/mock-chaincode';
+import { stopChildren } from './support/children';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'compat');
 const OFFICIAL_IMPORT = "const shim = require('fabric-shim');";
@@ -56,12 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await peer.stop();
-  await Promise.all(children.map((child) => {
-    if (child.exitCode !== null || child.signalCode !== null) return undefined;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill();
-    return exited;
-  }));
+  await stopChildren(...children);
   rmSync(tmp, { recursive: true, force: true });
 });
 

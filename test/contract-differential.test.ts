@@ -16,6 +16,7 @@ import { MockPeer } from '../src/testing/mock-peer';
 import type { InvokeOptions, InvokeResult, MockChaincode } from '../src/testing/mock-chaincode';
 import { chaincodeFromContracts } from '../src/contract';
 import { contractModuleFrom } from '../src/contract/module-loader';
+import { stopChildren } from './support/children';
 
 const ROOT = path.join(__dirname, '..');
 const FIXTURE = path.join(__dirname, 'fixtures', 'contract-diff', 'contract.ts');
@@ -73,11 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await peer.stop();
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill();
-    await exited;
-  }
+  await stopChildren(child);
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -9,6 +9,7 @@ import { MockPeer } from '../src/testing/mock-peer';
 import type { InvokeOptions, InvokeResult, MockChaincode } from '../src/testing/mock-chaincode';
 import type { ChaincodeInterface } from '../src/chaincode';
 import { ClientIdentity } from '../src/client-identity';
+import { stopChildren } from './support/children';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createScenarioChaincode } = require('./support/official-chaincode-impl') as { createScenarioChaincode(shim: unknown): ChaincodeInterface };
@@ -85,11 +86,7 @@ describe('same scenario on the official fabric-shim and on fabric-shim-ts', () =
 
   afterAll(async () => {
     await Promise.all(peers.map((p) => p.stop()));
-    await Promise.all(children.filter((c) => c.exitCode === null).map((c) => {
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill();
-      return exited;
-    }));
+    await stopChildren(...children);
   });
 
   function official(peer: MockPeer, name: string): void {

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { MockChaincode } from '../src/testing/mock-chaincode';
+import { stopChildren } from './support/children';
 
 let peer: MockPeer;
 let child: ChildProcess;
@@ -34,11 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await peer.stop();
-  if (child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill();
-    await exited;
-  }
+  await stopChildren(child);
 });
 
 const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
@@ -138,9 +135,7 @@ test('cc2cc on the same channel joins the transaction; another channel does not 
     expect(peer.ledger.get('callee', 'elsewhere', { channel: 'otherchannel' })).toBeUndefined();
     expect(peer.ledger.get('callee', 'elsewhere')).toBeUndefined();
   } finally {
-    const exited = new Promise((r) => other.once('exit', r));
-    other.kill();
-    await exited;
+    await stopChildren(other);
   }
 });
 

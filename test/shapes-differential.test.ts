@@ -13,6 +13,7 @@ import * as ours from '../src/index';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { InvokeOptions, MockChaincode } from '../src/testing/mock-chaincode';
 import type { ChaincodeInterface } from '../src/chaincode';
+import { stopChildren } from './support/children';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { createShapesChaincode, createCallee } = require('./support/shapes-chaincode-impl') as {
@@ -59,11 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await peer.stop();
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill();
-    await exited;
-  }
+  await stopChildren(child);
 });
 
 /** Runs one probe on both shims; returns [official, ours] as parsed JSON (or the failure). */

@@ -22,6 +22,7 @@ import { MockPeer } from '../../src/testing/mock-peer';
 import type { InvokeOptions, MockChaincode } from '../../src/testing/mock-chaincode';
 import type { TestIdentity } from '../../src/testing/identities';
 import type { WorldState } from '../../src/testing/world-state';
+import { stopChildren } from '../support/children';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CHAINCODES = path.join(__dirname, 'chaincodes');
@@ -320,12 +321,7 @@ export class Harness {
 
   async stop(): Promise<void> {
     await Promise.all(SIDES.map((side) => this.peers[side].stop()));
-    await Promise.all(SIDES.flatMap((side) => [...this.procs[side].values()]).map(({ child }) => {
-      if (child.exitCode !== null || child.signalCode !== null) return undefined;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill();
-      return exited;
-    }));
+    await stopChildren(...SIDES.flatMap((side) => [...this.procs[side].values()]).map(({ child }) => child));
   }
 }
 
