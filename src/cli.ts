@@ -6,7 +6,7 @@
  * (never `process.exit`, so pending output is flushed).
  */
 import { loadChaincode, moduleArg } from './chaincode-module';
-import type { ShimError } from './errors';
+import { ShimError } from './errors';
 
 const USAGE = `Usage: fabric-shim-ts <command> [options]
 
@@ -58,7 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 /** Prints a failure for a person reading a container log: the message, and the cause chain. */
 function report(err: unknown): void {
-  let line = err instanceof Error ? `${err.name === 'ShimError' ? `[${(err as ShimError).code}]` : err.name}: ${err.message}` : String(err);
+  let line = err instanceof Error ? `${err instanceof ShimError ? `[${err.code}]` : err.name}: ${err.message}` : String(err);
   let cause = err instanceof Error ? err.cause : undefined;
   while (cause instanceof Error && !line.includes(cause.message)) {
     line += `\n  caused by: ${cause.message}`;

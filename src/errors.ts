@@ -33,22 +33,30 @@ export interface ShimErrorDetails {
   cause?: unknown;
 }
 
-/** An error raised by fabric-shim-ts. `code` says why; details say where. */
+/**
+ * An error raised by fabric-shim-ts. `code` says why; details say where. Test with
+ * `instanceof ShimError`.
+ *
+ * To chaincode it looks like the plain `Error` fabric-shim rejects with (issue 12: chaincode
+ * writes `${err}` into messages and serialises errors): `name` is 'Error', so `String(err)` is
+ * `Error: <message>`, and the details are non-enumerable, so `JSON.stringify(err)` is `{}`.
+ */
 export class ShimError extends Error {
-  readonly code: ShimErrorCode;
-  readonly txId: string | undefined;
-  readonly channelId: string | undefined;
-  readonly requestType: string | undefined;
-  readonly grpcCode: number | undefined;
+  declare readonly code: ShimErrorCode;
+  declare readonly txId: string | undefined;
+  declare readonly channelId: string | undefined;
+  declare readonly requestType: string | undefined;
+  declare readonly grpcCode: number | undefined;
 
   constructor(code: ShimErrorCode, message: string, details: ShimErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'ShimError';
-    this.code = code;
-    this.txId = details.txId;
-    this.channelId = details.channelId;
-    this.requestType = details.requestType;
-    this.grpcCode = details.grpcCode;
+    Object.defineProperties(this, {
+      code: { value: code },
+      txId: { value: details.txId },
+      channelId: { value: details.channelId },
+      requestType: { value: details.requestType },
+      grpcCode: { value: details.grpcCode },
+    });
   }
 }
 

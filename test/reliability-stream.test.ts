@@ -73,7 +73,7 @@ async function twoWaiting(grpc?: Record<string, number>, via?: (address: string)
 
 async function expectPendingCallsRejected(conn: ChaincodeConnection): Promise<void> {
   await until(() => outcomes.length === 2);
-  for (const o of outcomes) expect(o).toMatchObject({ name: 'ShimError', code: 'STREAM_CLOSED' });
+  for (const o of outcomes) expect(o).toMatchObject({ name: 'Error', code: 'STREAM_CLOSED' });
   await until(() => conn.handler.inFlight === 0);
 }
 
