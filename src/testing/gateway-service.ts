@@ -44,7 +44,6 @@ const Code = {
   PERMISSION_DENIED: 7,
   FAILED_PRECONDITION: 9,
   ABORTED: 10,
-  UNAVAILABLE: 14,
 } as const;
 
 /** What the gateway needs from its {@link MockPeer}. */
