@@ -6,7 +6,10 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {
     '^.+\\.tsx?$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, ignoreDeprecations: '5.0' } }],
+    // @hyperledger/fabric-gateway (the gateway tests' client) requires @noble/curves, which ships ESM only.
+    '/node_modules/@noble/.+\\.js$': ['ts-jest', { isolatedModules: true, tsconfig: { allowJs: true, module: 'commonjs', target: 'ES2022' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   // Examples import the package by its published name; resolve it to the sources.
   moduleNameMapper: {
     '^fabric-shim-ts$': '<rootDir>/src/index.ts',

@@ -1,7 +1,9 @@
 /**
  * The only module that imports @grpc/grpc-js: a bidirectional ChaincodeMessage call (client or
  * server side) seen as a small {@link PeerStream}. Everything above it (handler, mock peer,
- * chaincode server) speaks ChaincodeMessage objects and never sees gRPC.
+ * chaincode server) speaks ChaincodeMessage objects and never sees gRPC. Other services served
+ * next to ChaincodeSupport (the mock peer's gateway.Gateway) are plain byte handlers here
+ * ({@link ServedService}), failing with an {@link RpcError} that becomes the call's status.
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
@@ -317,13 +319,111 @@ function serverCredentials(tls: TlsServerOptions | undefined): grpc.ServerCreden
 }
 
 /**
+ * A served call's failure: its gRPC status code and message, and optionally an encoded
+ * google.rpc.Status for the `grpc-status-details-bin` trailer (where the Fabric Gateway puts its
+ * gateway.ErrorDetail list). Any other error thrown by a handler becomes INTERNAL.
+ */
+export class RpcError extends Error {
+  readonly grpcCode: number;
+  readonly statusDetails: Uint8Array | undefined;
+
+  constructor(grpcCode: number, message: string, statusDetails?: Uint8Array) {
+    super(message);
+    this.name = 'RpcError';
+    this.grpcCode = grpcCode;
+    this.statusDetails = statusDetails;
+  }
+}
+
+/** A unary method: request bytes in, response bytes out; `signal` aborts when the client cancels. */
+export interface UnaryMethod {
+  readonly kind: 'unary';
+  handle(request: Uint8Array, signal: AbortSignal): Promise<Uint8Array>;
+}
+
+/** Where a server-streaming method writes; `send` resolves once the transport takes more ('drain'). */
+export interface MessageSink {
+  send(message: Uint8Array): Promise<void>;
+}
+
+/** A server-streaming method: resolves to end the stream with OK, rejects to end it with an error. */
+export interface ServerStreamMethod {
+  readonly kind: 'serverStream';
+  handle(request: Uint8Array, sink: MessageSink, signal: AbortSignal): Promise<void>;
+}
+
+/** A service served next to the stream service, e.g. `gateway.Gateway`, methods by name. */
+export interface ServedService {
+  /** Fully qualified: `package.Service`. */
+  readonly name: string;
+  readonly methods: Readonly<Record<string, UnaryMethod | ServerStreamMethod>>;
+}
+
+const STATUS_DETAILS_KEY = 'grpc-status-details-bin';
+
+function callStatus(err: unknown): Partial<grpc.StatusObject> {
+  const grpc = lib();
+  const metadata = new grpc.Metadata();
+  if (err instanceof RpcError) {
+    if (err.statusDetails !== undefined) metadata.set(STATUS_DETAILS_KEY, Buffer.from(err.statusDetails));
+    return { code: err.grpcCode, details: err.message, metadata };
+  }
+  return { code: grpc.status.INTERNAL, details: err instanceof Error ? err.message : String(err), metadata };
+}
+
+function callSignal(call: grpc.ServerUnaryCall<Buffer, Buffer> | grpc.ServerWritableStream<Buffer, Buffer>): AbortSignal {
+  const controller = new AbortController();
+  call.on('cancelled', () => controller.abort(new RpcError(lib().status.CANCELLED, 'the client cancelled the call')));
+  return controller.signal;
+}
+
+function serverMethod(path: string, method: UnaryMethod | ServerStreamMethod): [grpc.MethodDefinition<Buffer, Buffer>, grpc.UntypedHandleCall] {
+  const asBuffer = (b: Buffer): Buffer => b;
+  const toBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  const definition: grpc.MethodDefinition<Buffer, Buffer> = {
+    path,
+    requestStream: false,
+    responseStream: method.kind === 'serverStream',
+    requestSerialize: asBuffer,
+    requestDeserialize: asBuffer,
+    responseSerialize: asBuffer,
+    responseDeserialize: asBuffer,
+  };
+  if (method.kind === 'unary') {
+    const handler: grpc.handleUnaryCall<Buffer, Buffer> = (call, callback) => {
+      method.handle(call.request, callSignal(call)).then(
+        (response) => callback(null, toBuffer(response)),
+        (err: unknown) => callback(callStatus(err)),
+      );
+    };
+    return [definition, handler];
+  }
+  const handler: grpc.handleServerStreamingCall<Buffer, Buffer> = (call) => {
+    const sink: MessageSink = {
+      send: (message) => new Promise<void>((resolve) => {
+        if (call.write(toBuffer(message))) resolve();
+        else call.once('drain', () => resolve());
+      }),
+    };
+    method.handle(call.request, sink, callSignal(call)).then(
+      () => call.end(),
+      (err: unknown) => {
+        if (!call.cancelled) call.emit('error', callStatus(err));
+      },
+    );
+  };
+  return [definition, handler];
+}
+
+/**
  * Serves 'ChaincodeSupport' (Register: the mock peer) or 'Chaincode' (Connect: a chaincode
- * server); `onStream` receives one PeerStream per incoming call.
+ * server); `onStream` receives one PeerStream per incoming call. `services` are served on the
+ * same port (the mock peer's gateway, as a real peer serves both on its one listen address).
  */
 export async function serveStreams(
   service: 'ChaincodeSupport' | 'Chaincode',
   onStream: (stream: PeerStream) => void,
-  opts: { address: string; tls?: TlsServerOptions; grpc?: GrpcSettings },
+  opts: { address: string; tls?: TlsServerOptions; grpc?: GrpcSettings; services?: readonly ServedService[] },
 ): Promise<StreamServer> {
   const options = channelOptions(opts.grpc);
   const server = new (lib().Server)(options);
@@ -332,6 +432,14 @@ export async function serveStreams(
   };
   if (service === 'ChaincodeSupport') server.addService(CHAINCODE_SUPPORT, { Register: handle });
   else server.addService(CHAINCODE, { Connect: handle });
+  for (const extra of opts.services ?? []) {
+    const definitions: Record<string, grpc.MethodDefinition<Buffer, Buffer>> = {};
+    const implementation: grpc.UntypedServiceImplementation = {};
+    for (const [name, method] of Object.entries(extra.methods)) {
+      [definitions[name], implementation[name]] = serverMethod(`/${extra.name}/${name}`, method);
+    }
+    server.addService(definitions, implementation);
+  }
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(target(opts.address), serverCredentials(opts.tls), (err, bound) => {

@@ -16,6 +16,12 @@ import * as event from '../src/gen/peer/chaincode_event_pb';
 import * as shim from '../src/gen/peer/chaincode_shim_pb';
 import * as proposal from '../src/gen/peer/proposal_pb';
 import * as response from '../src/gen/peer/proposal_response_pb';
+import * as transaction from '../src/gen/peer/transaction_pb';
+import * as gateway from '../src/gen/gateway/gateway_pb';
+import * as ab from '../src/gen/orderer/ab_pb';
+import * as rwset from '../src/gen/ledger/rwset/rwset_pb';
+import * as kvrwset from '../src/gen/ledger/rwset/kvrwset/kv_rwset_pb';
+import * as rpcStatus from '../src/gen/google/rpc/status_pb';
 
 interface OfficialClass {
   new (): { toObject(): Record<string, unknown> };
@@ -32,16 +38,26 @@ function allSchemas(): DescMessage[] {
     seen.set(d.typeName, d);
     d.nestedMessages.forEach(visit);
   };
-  for (const mod of [common, policies, kv, identities, principal, chaincode, event, shim, proposal, response]) {
+  for (const mod of [common, policies, kv, identities, principal, chaincode, event, shim, proposal, response, transaction, gateway, ab, rwset, kvrwset, rpcStatus]) {
     for (const v of Object.values(mod)) if (isMessageSchema(v)) visit(v);
   }
-  return [...seen.values()].filter((d) => !d.typeName.startsWith('google.'));
+  return [...seen.values()].filter((d) => !d.typeName.startsWith('google.protobuf.'));
 }
 
-/** The official class for a type name: package `protos` is `peer`, `queryresult` is `ledger.queryresult`. */
+/** The official class for a type name: package `protos` is `peer`, `queryresult` is `ledger.queryresult`, `rwset` is `ledger.rwset`. */
 function officialClass(typeName: string): OfficialClass {
   const [pkg, ...path] = typeName.split('.');
-  const root = { protos: official.peer, common: official.common, msp: official.msp, queryresult: official.ledger.queryresult }[pkg as string];
+  const root = {
+    protos: official.peer,
+    common: official.common,
+    msp: official.msp,
+    queryresult: official.ledger.queryresult,
+    rwset: official.ledger.rwset,
+    kvrwset: official.ledger.rwset.kvrwset,
+    gateway: official.gateway,
+    orderer: official.orderer,
+    google: official.google,
+  }[pkg as string];
   let node: unknown = root;
   for (const part of path) node = (node as Record<string, unknown> | undefined)?.[part];
   if (typeof (node as OfficialClass | undefined)?.deserializeBinary !== 'function') throw new Error(`no official class for ${typeName}`);

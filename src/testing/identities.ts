@@ -85,6 +85,11 @@ export class IdentityFactory {
     return identity;
   }
 
+  /** Whether this factory has (started to make) a CA for `mspId`: an MSP the mock peer knows. */
+  knows(mspId: string): boolean {
+    return this.authorities.has(mspId);
+  }
+
   /** The PEM certificate of `mspId`'s CA (what the MSP's cacerts would hold). */
   async caCertificatePem(mspId: string): Promise<string> {
     return (await this.authority(mspId)).certificate.toString('pem');

@@ -29,7 +29,7 @@ import {
   WriteRecord_Type,
 } from '../gen/peer/chaincode_shim_pb';
 import type { PeerCapabilities } from '../talk-back';
-import { historyQuery, QueryCursor, rangeQuery, richQuery, type Paging, type QueryBatch, type QueryResult } from './queries';
+import { historyQuery, QueryCursor, rangeEntries, rangeQuery, richQuery, type Paging, type QueryBatch, type QueryResult } from './queries';
 import type { TxSimulation } from './simulation';
 
 /** Cap on records one query may return in total, as the peer's `totalQueryLimit` default. */
@@ -197,7 +197,15 @@ const HANDLERS: Partial<Record<T, Handler>> = {
   [T.GET_STATE_BY_RANGE]: (ctx, payload) => {
     const req = fromBinary(GetStateByRangeSchema, payload);
     checkCollection(ctx, req.collection);
-    return openQuery(ctx, rangeQuery(scope(ctx, req.collection), req.startKey, req.endKey, paging(req.metadata)));
+    const where = scope(ctx, req.collection);
+    const page = paging(req.metadata);
+    // Only whole scans are protected from phantoms: the peer records no range info for paginated
+    // queries (Fabric allows them in read-only transactions only).
+    if (!page) {
+      const results = rangeEntries(where, req.startKey, req.endKey).map(([key, stored]) => ({ key, version: stored.version }));
+      ctx.simulation.recordRange({ namespace: ctx.namespace, collection: req.collection, startKey: req.startKey, endKey: req.endKey, results });
+    }
+    return openQuery(ctx, rangeQuery(where, req.startKey, req.endKey, page));
   },
   [T.GET_QUERY_RESULT]: (ctx, payload) => {
     const req = fromBinary(GetQueryResultSchema, payload);

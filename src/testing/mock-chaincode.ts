@@ -5,6 +5,9 @@
 import { create } from '@bufbuild/protobuf';
 import { ShimError } from '../errors';
 import { ChaincodeInputSchema } from '../gen/peer/chaincode_pb';
+import { ChaincodeEventSchema } from '../gen/peer/chaincode_event_pb';
+import { TxValidationCode } from '../gen/peer/transaction_pb';
+import type { OrderedTransaction, TransactionStatus } from './blocks';
 import type { ChaincodeSession, WireRecord } from './chaincode-session';
 import type { Faults } from './faults';
 import { buildSignedProposal, type ProposalSigner } from './proposals';
@@ -30,8 +33,15 @@ export interface InvokeResult {
   readonly txId: string;
   /** The transaction's chaincode event (0 or 1: Fabric keeps only the invoked chaincode's event). */
   readonly events: ChaincodeEventRecord[];
-  /** True when the writes were committed (COMPLETED with status < 400). */
+  /** True when the transaction was committed valid (COMPLETED with status < 400, then validated). */
   readonly committed: boolean;
+  /**
+   * The committing peer's verdict (a protos.TxValidationCode name: `VALID`, `MVCC_READ_CONFLICT`,
+   * ...); undefined when the transaction was not ordered (ERROR, or a status of 400 or more).
+   */
+  readonly validationCode?: string;
+  /** The block the transaction was ordered into; undefined when it was not ordered. */
+  readonly blockNumber?: number;
 }
 
 /** Something that can sign proposals: a `TestIdentity` or a handle from `peer.identity()`. */
@@ -64,6 +74,8 @@ export interface TransactionContext {
   readonly defaultChannel: string;
   readonly txTimeoutMs: number;
   readonly defaultIdentity: IdentityLike;
+  /** Orders, validates and commits one transaction at once (the peer's block pipeline). */
+  commit(tx: OrderedTransaction): TransactionStatus;
 }
 
 const bytes = (v: string | Uint8Array): Uint8Array => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
@@ -159,20 +171,25 @@ export class MockChaincode {
       simulation.discard();
       return { outcome: 'ERROR', status: 500, message: result.message, payload: Buffer.alloc(0), txId: built.txId, events: [], committed: false };
     }
-    const committed = result.status < 400;
-    if (committed) simulation.commit(built.timestamp);
-    else simulation.discard();
-    const event = result.event;
+    const event = result.event && result.event.eventName !== ''
+      ? create(ChaincodeEventSchema, { chaincodeId: result.event.chaincodeId || this.name, txId: result.event.txId || built.txId, eventName: result.event.eventName, payload: result.event.payload })
+      : undefined;
+    let status: TransactionStatus | undefined;
+    // An error response is not endorsed, so never ordered; a success goes through the same
+    // order -> validate -> commit pipeline as a gateway submit, as one block of its own.
+    if (result.status < 400) {
+      status = this.context.commit({ txId: built.txId, channelId, timestamp: built.timestamp, readSet: simulation.readSet(), writeSet: simulation.writeSet(), event });
+    }
+    simulation.discard();
     return {
       outcome: 'COMPLETED',
       status: result.status,
       message: result.message,
       payload: Buffer.from(result.payload),
       txId: built.txId,
-      committed,
-      events: event && event.eventName !== ''
-        ? [{ chaincodeId: event.chaincodeId || this.name, txId: event.txId || built.txId, eventName: event.eventName, payload: Buffer.from(event.payload) }]
-        : [],
+      committed: status?.code === TxValidationCode.VALID,
+      ...(status ? { validationCode: TxValidationCode[status.code], blockNumber: status.blockNumber } : {}),
+      events: event ? [{ chaincodeId: event.chaincodeId, txId: event.txId, eventName: event.eventName, payload: Buffer.from(event.payload) }] : [],
     };
   }
 }

@@ -6,6 +6,9 @@
 import { ShimError } from '../errors';
 import { newLogger, type Logger } from '../logger';
 import { dialChaincode, serveStreams, type PeerStream, type StreamServer, type TlsClientOptions, type TlsServerOptions } from '../stream';
+import { BlockLedger, type BlockCutting } from './blocks';
+import { gatewayCredentials, type GatewayCredentials } from './gateway-credentials';
+import { gatewayService, type GatewayHost } from './gateway-service';
 import type { ChaincodeInterface } from '../chaincode';
 import type { PeerCapabilities } from '../talk-back';
 import { ChaincodeSession, type SessionHost } from './chaincode-session';
@@ -39,6 +42,17 @@ export interface MockPeerOptions {
    * for long runs (benchmarks, soak tests): the log grows with every message.
    */
   recordWire?: boolean;
+  /**
+   * Also serve the Fabric Gateway (`gateway.Gateway`: Evaluate, Endorse, Submit, CommitStatus,
+   * ChaincodeEvents) on the same address, for applications using `@hyperledger/fabric-gateway`.
+   */
+  gateway?: boolean;
+  /** Channels the peer has joined, for the gateway; default: only `channel`. */
+  channels?: readonly string[];
+  /** The peer's own organisation (its endorsements are signed by `peer0` of it); default `Org1MSP`. */
+  mspId?: string;
+  /** When the orderer cuts a block of submitted transactions; see {@link BlockCutting}. */
+  blockCutting?: BlockCutting;
 }
 
 /** Per-chaincode settings. */
@@ -118,6 +132,14 @@ interface Launched {
 export class MockPeer implements SessionHost {
   /** The committed ledger. */
   readonly ledger: WorldState;
+  /**
+   * Ordering and commit: every transaction (from `invoke` or a gateway Submit) is validated in a
+   * block (MVCC, phantom reads, duplicate txid) before it changes {@link MockPeer.ledger}; query
+   * its validation code with `peer.blocks.status(channel, txId)`.
+   */
+  readonly blocks: BlockLedger;
+  /** The peer's organisation. */
+  readonly mspId: string;
   /** Certificate authorities and identities of this peer's MSPs. */
   readonly identities = new IdentityFactory();
   readonly capabilities: PeerCapabilities | undefined;
@@ -133,25 +155,37 @@ export class MockPeer implements SessionHost {
   private readonly collections = new Map<string, string[]>();
   private readonly handles = new Map<string, IdentityHandle>();
   private readonly launched: Launched[] = [];
+  private readonly joined: ReadonlySet<string>;
   private stopped = false;
 
   private constructor(server: StreamServer, opts: MockPeerOptions, logger: Logger) {
     this.server = server;
     this.ledger = new WorldState(opts.channel ?? 'mychannel');
+    this.blocks = new BlockLedger(this.ledger, opts.blockCutting);
+    this.mspId = opts.mspId ?? 'Org1MSP';
+    this.joined = new Set(opts.channels ?? [this.ledger.defaultChannel]);
     this.recordWire = opts.recordWire ?? true;
     this.capabilities = opts.capabilities === false ? undefined : { ...DEFAULT_CAPABILITIES, ...(opts.capabilities ?? {}) };
     this.txTimeoutMs = opts.txTimeoutMs ?? 30_000;
     this.logger = logger;
   }
 
-  /** Starts the peer's ChaincodeSupport server (default `127.0.0.1:0`). */
+  /** Starts the peer's ChaincodeSupport server (default `127.0.0.1:0`), and the gateway with `gateway: true`. */
   static async start(opts: MockPeerOptions = {}): Promise<MockPeer> {
     let peer: MockPeer | undefined;
     const pending: PeerStream[] = [];
+    const host = (): GatewayHost => {
+      if (!peer) throw new ShimError('STREAM_CLOSED', 'the mock peer is still starting');
+      return peer.gatewayHost();
+    };
     const server = await serveStreams('ChaincodeSupport', (stream) => {
       if (peer) peer.accept(stream);
       else pending.push(stream);
-    }, { address: opts.address ?? '127.0.0.1:0', ...(opts.tls ? { tls: opts.tls } : {}) });
+    }, {
+      address: opts.address ?? '127.0.0.1:0',
+      ...(opts.tls ? { tls: opts.tls } : {}),
+      ...(opts.gateway ? { services: [gatewayService(host)] } : {}),
+    });
     peer = new MockPeer(server, opts, opts.logger ?? newLogger('mock-peer'));
     for (const stream of pending) peer.accept(stream);
     return peer;
@@ -181,6 +215,44 @@ export class MockPeer implements SessionHost {
       this.handles.set(key, handle);
     }
     return handle;
+  }
+
+  /**
+   * Credentials of a test identity (as {@link MockPeer.identity}) for `connect()` of
+   * `@hyperledger/fabric-gateway`, see {@link GatewayCredentials}.
+   * @example
+   * ```ts
+   * const peer = await MockPeer.start({ gateway: true });
+   * await peer.launch('basic', new AssetTransfer());
+   * const client = new grpc.Client(peer.address, grpc.credentials.createInsecure());
+   * const gateway = connect({ client, ...(await peer.gatewayCredentials()) });
+   * const contract = gateway.getNetwork('mychannel').getContract('basic');
+   * await contract.submitTransaction('CreateAsset', 'a1', 'blue');
+   * ```
+   */
+  async gatewayCredentials(mspId = 'Org1MSP', attributes: Record<string, string> = {}, request: Omit<IdentityRequest, 'attributes'> = {}): Promise<GatewayCredentials> {
+    return gatewayCredentials(await this.identity(mspId, attributes, request).resolve());
+  }
+
+  /** The peer's own identity (`peer0` of its organisation), which signs its endorsements. */
+  peerIdentity(): Promise<TestIdentity> {
+    const domain = `${this.mspId.replace(/msp$/i, '').toLowerCase() || 'org'}.example.com`;
+    return this.identities.identity(this.mspId, { commonName: `peer0.${domain}`, organizationalUnits: ['peer'] });
+  }
+
+  private gatewayHost(): GatewayHost {
+    return {
+      ledger: this.ledger,
+      blocks: this.blocks,
+      txTimeoutMs: this.txTimeoutMs,
+      mspId: this.mspId,
+      address: this.address,
+      hasChannel: (channelId) => this.joined.has(channelId),
+      findChaincode: (name) => this.findChaincode(name),
+      endorser: () => this.peerIdentity(),
+      // An MSP is known once the peer has issued one of its identities (its CA exists).
+      caCertificate: async (mspId) => (this.identities.knows(mspId) ? this.identities.caCertificatePem(mspId) : undefined),
+    };
   }
 
   /** The connected chaincode called `name`, if any. */
@@ -262,6 +334,7 @@ export class MockPeer implements SessionHost {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.blocks.close();
     for (const session of this.sessions) session.close();
     for (const conn of this.launched) conn.close();
     await Promise.allSettled(this.launched.map((c) => c.closed));
@@ -287,6 +360,7 @@ export class MockPeer implements SessionHost {
       defaultChannel: this.channel,
       txTimeoutMs: this.txTimeoutMs,
       defaultIdentity: this.identity(),
+      commit: (tx) => this.blocks.commitNow(tx),
     });
   }
 

@@ -50,6 +50,13 @@ function entriesOf(scope: QueryScope): [string, StoredValue][] {
   return scope.ledger.sortedEntries(scope.namespace, { channel: scope.channelId, collection: scope.collection });
 }
 
+/** Committed entries with keys in [startKey, endKey), in key order; '' leaves a side open. */
+export function rangeEntries(scope: QueryScope, startKey: string, endKey: string): [string, StoredValue][] {
+  return entriesOf(scope).filter(
+    ([key]) => (startKey === '' || compareKeys(key, startKey) >= 0) && (endKey === '' || compareKeys(key, endKey) < 0),
+  );
+}
+
 /**
  * Keys in [startKey, endKey) in key order; an empty startKey or endKey leaves that side open.
  * With paging, the bookmark (the next key) replaces startKey and the returned bookmark is the
@@ -57,9 +64,7 @@ function entriesOf(scope: QueryScope): [string, StoredValue][] {
  */
 export function rangeQuery(scope: QueryScope, startKey: string, endKey: string, paging?: Paging): QueryResult {
   const start = paging && paging.bookmark !== '' ? paging.bookmark : startKey;
-  const inRange = entriesOf(scope).filter(
-    ([key]) => (start === '' || compareKeys(key, start) >= 0) && (endKey === '' || compareKeys(key, endKey) < 0),
-  );
+  const inRange = rangeEntries(scope, start, endKey);
   const page = paging && paging.pageSize > 0 ? inRange.slice(0, paging.pageSize) : inRange;
   const records = page.map(([key, stored]) => kv(scope.namespace, key, stored.value));
   if (!paging) return { records };

@@ -3,8 +3,34 @@
  * only (never the transaction's own writes, a Fabric rule chaincode authors trip on), writes are
  * collected and applied atomically by {@link TxSimulation.commit} when the chaincode completes
  * with a status below 400. Chaincodes called on the same channel share their caller's simulation.
+ * Reads are recorded with the version they saw (the read set), so validation at commit can
+ * detect MVCC conflicts and phantom reads as a committing peer does.
  */
-import type { KeyWrite, LedgerLocation, MetadataWrite, StoredValue, WorldState, WriteSet } from './world-state';
+import type { KeyVersion, KeyWrite, LedgerLocation, MetadataWrite, StoredValue, WorldState, WriteSet } from './world-state';
+
+/** A key read during simulation and the version it had; undefined = the key did not exist. */
+export interface RecordedRead {
+  readonly namespace: string;
+  /** '' for public state. */
+  readonly collection: string;
+  readonly key: string;
+  readonly version: KeyVersion | undefined;
+}
+
+/** A range scan during simulation: its bounds and every key (with version) it returned. */
+export interface RangeRead {
+  readonly namespace: string;
+  readonly collection: string;
+  readonly startKey: string;
+  readonly endKey: string;
+  readonly results: readonly { readonly key: string; readonly version: KeyVersion }[];
+}
+
+/** What a transaction read: validated against the ledger when its block commits. */
+export interface ReadSet {
+  readonly reads: readonly RecordedRead[];
+  readonly ranges: readonly RangeRead[];
+}
 
 /** The read view and write set of one transaction on one channel. */
 export class TxSimulation {
@@ -14,6 +40,9 @@ export class TxSimulation {
   /** Last write per (namespace, collection, key) wins, as in the peer's write set. */
   private readonly writes = new Map<string, KeyWrite>();
   private readonly metadata = new Map<string, MetadataWrite>();
+  /** First read per key wins: a later commit must not hide that this transaction saw an older version. */
+  private readonly reads = new Map<string, RecordedRead>();
+  private readonly ranges: RangeRead[] = [];
   private done = false;
 
   /** @param ledger the committed state the transaction reads from. */
@@ -34,7 +63,20 @@ export class TxSimulation {
 
   /** The committed entry of a key; pending writes of this transaction are not visible. */
   read(namespace: string, collection: string, key: string): StoredValue | undefined {
-    return this.ledger.entry(namespace, key, this.loc(collection));
+    const entry = this.ledger.entry(namespace, key, this.loc(collection));
+    const id = `${namespace}\u0000${collection}\u0000${key}`;
+    if (!this.done && !this.reads.has(id)) this.reads.set(id, { namespace, collection, key, version: entry?.version });
+    return entry;
+  }
+
+  /** Records a range scan and what it returned (for phantom read detection). */
+  recordRange(range: RangeRead): void {
+    if (!this.done) this.ranges.push(range);
+  }
+
+  /** The reads recorded so far, in first-read order. */
+  readSet(): ReadSet {
+    return { reads: [...this.reads.values()], ranges: [...this.ranges] };
   }
 
   /** Committed value, or undefined. */

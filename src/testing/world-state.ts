@@ -183,7 +183,7 @@ export class WorldState {
     return [...(this.table(namespace, loc)?.entries() ?? [])].sort((a, b) => compareKeys(a[0], b[0]));
   }
 
-  /** Number of blocks committed on a channel (each transaction is one block here). */
+  /** Number of blocks committed on a channel (its height: the next block's number). */
   blockHeight(channel: string = this.defaultChannel): number {
     return this.heights.get(channel) ?? 0;
   }
@@ -201,13 +201,23 @@ export class WorldState {
   }
 
   /**
-   * Applies one transaction's writes atomically as a new block. Key writes first (a delete also
+   * Takes the next block number of a channel. Blocks cut by the mock peer's orderer and seeds
+   * share this one numbering, so a key's version is always a real block height.
+   */
+  reserveBlock(channel: string = this.defaultChannel): number {
+    const number = this.blockHeight(channel);
+    this.heights.set(channel, number + 1);
+    return number;
+  }
+
+  /**
+   * Applies one transaction's writes atomically: as a new block, or at `at` (transaction `txNum`
+   * of a block taken with {@link WorldState.reserveBlock}). Key writes first (a delete also
    * drops the key's metadata); then metadata writes, which are dropped for a key with no value,
    * as the peer does with a key-level endorsement policy on a missing key.
    */
-  commit(channel: string, writeSet: WriteSet, txId: string, timestamp: Date): KeyVersion {
-    const version: KeyVersion = { blockNum: this.blockHeight(channel), txNum: 0 };
-    this.heights.set(channel, version.blockNum + 1);
+  commit(channel: string, writeSet: WriteSet, txId: string, timestamp: Date, at?: KeyVersion): KeyVersion {
+    const version: KeyVersion = at ?? { blockNum: this.reserveBlock(channel), txNum: 0 };
     for (const w of writeSet.writes) {
       const ns = this.ns(channel, w.namespace, true);
       let table = ns.collections.get(w.collection);
