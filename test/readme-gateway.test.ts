@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect, type Gateway } from '@hyperledger/fabric-gateway';
-import { Context, Contract, Transaction } from 'fabric-shim-ts/contract';
-import { chaincodeFromContracts } from 'fabric-shim-ts/contract';
+import { Context, Contract, Transaction, chaincodeFromContracts } from 'fabric-shim-ts/contract';
 import { MockPeer } from 'fabric-shim-ts/testing';
 
 class AssetTransfer extends Contract {
