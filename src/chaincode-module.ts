@@ -102,6 +102,17 @@ function isEsm(file: string): boolean {
 }
 
 /**
+ * Node's own `import()`. Written as a function body because the CommonJS build (tsup/esbuild)
+ * rewrites an `import()` in the source into `require()`, which cannot load an ES module with
+ * top-level await, nor any ES module on Node versions without `require(esm)`.
+ */
+const nativeImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+function importModule(file: string): Promise<unknown> {
+  return nativeImport(pathToFileURL(file).href);
+}
+
+/**
  * Loads a chaincode module: an ES module with `import()` (on every Node version, and with
  * top-level `await`, which `require(esm)` never takes), anything else with `require`, falling
  * back to `import()` when Node says the file can only be imported. Throws ShimError('CONFIG')
@@ -113,13 +124,13 @@ async function loadModule(file: string): Promise<unknown> {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = Math.max(limit, 50);
   try {
-    if (isEsm(file)) return (await import(pathToFileURL(file).href)) as unknown;
+    if (isEsm(file)) return await importModule(file);
     try {
       return createRequire(file)(file) as unknown;
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw err;
-      return (await import(pathToFileURL(file).href)) as unknown;
+      return await importModule(file);
     }
   } catch (err) {
     const report = nodeReport(file, err);
