@@ -4,10 +4,12 @@
  * fabric-chaincode-node does), then what it exports: a chaincode object or class, or
  * fabric-contract-api's `contracts`.
  */
-import { existsSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inspect } from 'node:util';
 import type { ChaincodeInterface } from './chaincode';
 import { ShimError } from './errors';
 
@@ -81,18 +83,140 @@ function resolveModule(modulePath: string, cwd: string): string {
   }
 }
 
+/** True when Node loads `file` as an ES module: `.mjs`, or `.js` in a package with `"type": "module"`. */
+function isEsm(file: string): boolean {
+  const ext = extname(file);
+  if (ext === '.mjs') return true;
+  if (ext !== '.js') return false;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(dir) === dir) return false;
+  }
+}
+
 /**
- * Loads a chaincode module: `require` first (CommonJS, and ESM on Node versions that can require
- * it), `import()` for an ESM module that cannot be required (e.g. top-level await).
+ * Node's own `import()`. Written as a function body because the CommonJS build (tsup/esbuild)
+ * rewrites an `import()` in the source into `require()`, which cannot load an ES module with
+ * top-level await, nor any ES module on Node versions without `require(esm)`.
+ */
+const nativeImport = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+
+function importModule(file: string): Promise<unknown> {
+  return nativeImport(pathToFileURL(file).href);
+}
+
+/**
+ * Loads a chaincode module: an ES module with `import()` (on every Node version, and with
+ * top-level `await`, which `require(esm)` never takes), anything else with `require`, falling
+ * back to `import()` when Node says the file can only be imported. Throws ShimError('CONFIG')
+ * whose {@link loadFailureDetail} is what `node` itself prints for the module.
  */
 async function loadModule(file: string): Promise<unknown> {
+  // Loaders (tsx, ts-node) and Node's own frames can fill the default 10 frames before the
+  // chaincode's line that failed is reached.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Math.max(limit, 50);
   try {
-    return createRequire(file)(file) as unknown;
+    if (isEsm(file)) return await importModule(file);
+    try {
+      return createRequire(file)(file) as unknown;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw err;
+      return await importModule(file);
+    }
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code !== 'ERR_REQUIRE_ESM' && code !== 'ERR_REQUIRE_ASYNC_MODULE') throw err;
-    return (await import(pathToFileURL(file).href)) as unknown;
+    const report = nodeReport(file, err);
+    const failure = new ShimError('CONFIG', `cannot load the chaincode module ${file}: ${report.reason ?? oneLine(err)}`, { cause: err });
+    details.set(failure, report.detail);
+    throw failure;
+  } finally {
+    Error.stackTraceLimit = limit;
   }
+}
+
+const details = new WeakMap<object, string>();
+
+/**
+ * What `node <file>` would have printed for a module that failed to load (file, line, source
+ * line and caret, then the error with its stack), for an error thrown by {@link loadChaincode};
+ * undefined for any other error. The CLI prints it before its own one-line reason.
+ */
+export function loadFailureDetail(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null ? details.get(err) : undefined;
+}
+
+/** `Name: first line of the message (CODE)`. */
+function oneLine(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  const first = err.message.split('\n')[0] ?? '';
+  return `${err.name}: ${first}${typeof code === 'string' && !first.includes(code) ? ` (${code})` : ''}`;
+}
+
+/** The folder of this module (src/ or dist/): frames in it are ours, not the chaincode's. */
+const OWN_DIR = __dirname;
+
+/** What node prints for the failed module, and (for a syntax error) our reason, from node's text. */
+function nodeReport(file: string, err: unknown): { detail: string; reason?: string } {
+  if (!(err instanceof Error)) return { detail: `Uncaught ${inspect(err)}` };
+  // A syntax error carries no file or line in its stack (node prints them from V8's message):
+  // `node --check` prints exactly what node prints, and runs none of the module's code.
+  if ((err.name === 'SyntaxError' || err.name === 'TransformError') && ['.js', '.cjs', '.mjs'].includes(extname(file))) {
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', env });
+    const line = /^(?:file:\/\/)?\S+?:(\d+)\n/.exec(check.stderr)?.[1];
+    const syntax = /^SyntaxError: .*$/m.exec(check.stderr)?.[0];
+    if (check.status !== 0 && syntax !== undefined) {
+      return {
+        detail: check.stderr.replace(/\n*Node\.js v[\d.]+\s*$/, '').trimEnd(),
+        reason: line === undefined ? syntax : `${syntax} (line ${line})`,
+      };
+    }
+  }
+  dedupeRequireStack(err);
+  return { detail: `${arrow(err.stack ?? '')}${inspect(err)}` };
+}
+
+/**
+ * A require made from the module's own folder (createRequire(file)) puts the module in the
+ * require stack twice; node lists it once.
+ */
+function dedupeRequireStack(err: Error): void {
+  const e = err as Error & { requireStack?: unknown };
+  if (!Array.isArray(e.requireStack)) return;
+  const unique = [...new Set(e.requireStack as string[])];
+  if (unique.length === e.requireStack.length) return;
+  const listed = (list: string[]) => `Require stack:\n${list.map((f) => `- ${f}`).join('\n')}`;
+  const before = listed(e.requireStack as string[]);
+  e.requireStack = unique;
+  e.message = e.message.replace(before, listed(unique));
+  if (e.stack !== undefined) e.stack = e.stack.replace(before, listed(unique));
+}
+
+/** node's "file:line / source line / caret" header for the first frame in the chaincode's code. */
+function arrow(stack: string): string {
+  for (const m of stack.matchAll(/^\s+at (?:.*? \()?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?$/gm)) {
+    const where = m[1] as string;
+    const path = where.startsWith('file://') ? fileURLToPath(where) : where;
+    if (path.startsWith(OWN_DIR) || path.includes(`${'/node_modules/'}tsx/`)) continue;
+    try {
+      const source = readFileSync(path, 'utf8').split(/\r?\n/)[Number(m[2]) - 1];
+      if (source === undefined) return '';
+      return `${where}:${m[2]}\n${source}\n${' '.repeat(Math.max(0, Number(m[3]) - 1))}^\n\n`;
+    } catch {
+      return '';
+    }
+  }
+  return '';
 }
 
 /** Loads the chaincode at `modulePath` (default: the package in `cwd`). Throws ShimError('CONFIG') naming what is missing. */

@@ -5,23 +5,69 @@
  * Each subcommand returns an exit code; only this file turns it into `process.exitCode`
  * (never `process.exit`, so pending output is flushed).
  */
-import { loadChaincode, moduleArg } from './chaincode-module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadChaincode, loadFailureDetail, moduleArg } from './chaincode-module';
+import { DEFAULT_REGISTRATION_TIMEOUT_MS, readStartConfig } from './config';
 import { ShimError } from './errors';
 
 const USAGE = `Usage: fabric-shim-ts <command> [options]
 
 Commands:
-  start [--module <path>]   register the chaincode with a peer and serve it (fabric-chaincode-node's start)
-                            flags: --peer.address, --chaincode-id-name, --ssl-target-name-override,
-                            --module-path, --grpc.<option> (env: CORE_PEER_ADDRESS, CORE_CHAINCODE_ID_NAME, ...)
-  server                    serve the chaincode as a service (chaincode-as-a-service)
-  package ccaas             write a chaincode-as-a-service install package
-  mock-peer                 run the mock peer
-  metadata generate         print or write the contract metadata
+  start               register the chaincode with a peer and serve it (fabric-chaincode-node's start)
+  server              serve the chaincode as a service: the peer dials it (chaincode-as-a-service)
+  package ccaas       write a chaincode-as-a-service install package and print its package id
+  mock-peer           run a mock peer with an in-memory ledger, driven from stdin, for manual testing
+  metadata generate   print or write the contract metadata
+
+Options:
+  --help, -h          show help (also: fabric-shim-ts <command> --help, fabric-shim-ts help <command>)
+  --version, -v       print the version
+
+Example:
+  fabric-shim-ts start --peer.address 127.0.0.1:7052 --chaincode-id-name mycc:1.0
 `;
+
+const START_USAGE = `Usage: fabric-shim-ts start [options]
+
+Loads the chaincode module (the package in the working directory, or --module) and registers it
+with the peer, then serves transactions until the stream ends; exits 1 then, so the peer or the
+orchestrator restarts it. Flags win over the environment (flag | environment):
+
+  --peer.address <host:port>            CORE_PEER_ADDRESS        the peer's chaincode address (port required)
+  --chaincode-id-name <name:version>    CORE_CHAINCODE_ID_NAME   name:version, or the package id
+  --module, --module-path <path>                                 file or package folder (default: .)
+  --registration-timeout <ms|30s|1m>    CORE_REGISTRATION_TIMEOUT
+                                        how long to wait for READY (default ${DEFAULT_REGISTRATION_TIMEOUT_MS / 1000}s; 0 = forever)
+  --ssl-target-name-override <host>                              TLS server name to expect
+  --grpc.<option> <value>                                        a gRPC channel option, e.g. --grpc.keepalive_time_ms
+                                        CORE_PEER_TLS_ENABLED=true, CORE_PEER_TLS_ROOTCERT_FILE
+                                        CORE_TLS_CLIENT_KEY_FILE|_PATH, CORE_TLS_CLIENT_CERT_FILE|_PATH
+                                        CORE_PEER_LOCALMSPID     stub.getMspID()
+                                        CORE_CHAINCODE_LOGGING_SHIM, CORE_CHAINCODE_LOGGING_LEVEL,
+                                        CORE_CHAINCODE_LOGGING_FORMAT=json
+                                        CHAINCODE_SERVER_ADDRESS set: serve as a service instead (see server --help)
+
+Example:
+  fabric-shim-ts start --peer.address 127.0.0.1:7052 --chaincode-id-name mycc:1.0 --module dist/index.js
+`;
+
+/** The version in our package.json (../package.json from src/ and from dist/ alike). */
+function version(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+const wantsHelp = (argv: readonly string[]): boolean => argv.includes('--help') || argv.includes('-h');
 
 /** `fabric-shim-ts start`: loads the chaincode module and runs `start()` until the stream ends; returns 1 then. */
 export async function startCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<number> {
+  if (wantsHelp(argv)) {
+    process.stdout.write(START_USAGE);
+    return 0;
+  }
+  // The configuration is checked before the module is loaded: a wrong address is reported
+  // without running the chaincode's top-level code.
+  readStartConfig(argv, env);
   const chaincode = await loadChaincode(moduleArg(argv), cwd);
   const { start } = await import('./shim');
   await start(chaincode, { argv, env });
@@ -34,7 +80,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'start':
       // Fabric's chaincode-as-a-service convention (Go contract API): CHAINCODE_SERVER_ADDRESS selects server mode.
-      if ((process.env.CHAINCODE_SERVER_ADDRESS ?? '') !== '') return (await import('./server-cli')).serverCommand([...rest]);
+      if (!wantsHelp(rest) && (process.env.CHAINCODE_SERVER_ADDRESS ?? '') !== '') return (await import('./server-cli')).serverCommand([...rest]);
       return startCommand(rest);
     case 'server':
       return (await import('./server-cli')).serverCommand([...rest]);
@@ -44,8 +90,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./testing/cli')).mockPeerCommand([...rest]);
     case 'metadata':
       return (await import('./contract/cli')).metadataCommand([...rest]);
-    case undefined:
+    case '--version':
+    case '-v':
+    case 'version':
+      process.stdout.write(`${version()}\n`);
+      return 0;
     case 'help':
+      // `help <command>` is `<command> --help`.
+      if (rest[0] !== undefined) return main([rest[0], ...rest.slice(1), '--help']);
+      process.stdout.write(USAGE);
+      return 0;
+    case undefined:
     case '--help':
     case '-h':
       process.stdout.write(USAGE);
@@ -56,15 +111,24 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** Prints a failure for a person reading a container log: the message, and the cause chain. */
-function report(err: unknown): void {
+/**
+ * Prints a failure for a person reading a container log, once: for a chaincode module that did
+ * not load, what node itself prints for it (file, line, stack), then our one-line reason; else
+ * the message and the cause chain.
+ */
+export function report(err: unknown, write: (text: string) => void = (t) => process.stderr.write(t)): void {
+  const detail = loadFailureDetail(err);
+  if (detail !== undefined && err instanceof Error) {
+    write(`${detail}\n\nfabric-shim-ts: ${err.message}\n`);
+    return;
+  }
   let line = err instanceof Error ? `${err instanceof ShimError ? `[${err.code}]` : err.name}: ${err.message}` : String(err);
   let cause = err instanceof Error ? err.cause : undefined;
   while (cause instanceof Error && !line.includes(cause.message)) {
     line += `\n  caused by: ${cause.message}`;
     cause = cause.cause;
   }
-  process.stderr.write(`fabric-shim-ts: ${line}\n`);
+  write(`fabric-shim-ts: ${line}\n`);
 }
 
 // Run only as the bin (dist/cli.js, CommonJS); importing this module (tests, the ESM build) runs nothing.

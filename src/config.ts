@@ -21,7 +21,15 @@ export interface StartConfig {
   grpc: GrpcSettings;
   /** `--module-path` (fabric-chaincode-node) or `--module`. */
   modulePath?: string;
+  /** How long to wait for the peer's READY after dialling; 0 waits forever. */
+  registrationTimeoutMs: number;
 }
+
+/**
+ * Default of `--registration-timeout`: the peer's own default execute timeout, and fabric-shim's
+ * `request-timeout` default. A peer on loopback answers REGISTER in milliseconds.
+ */
+export const DEFAULT_REGISTRATION_TIMEOUT_MS = 30_000;
 
 /** The value flags of fabric-chaincode-node's `start` command, plus our `--module`. */
 export const START_VALUE_FLAGS = [
@@ -30,6 +38,7 @@ export const START_VALUE_FLAGS = [
   'ssl-target-name-override',
   'module-path',
   'module',
+  'registration-timeout',
   'grpc.max_send_message_length',
   'grpc.max_receive_message_length',
   'grpc.keepalive_time_ms',
@@ -142,12 +151,34 @@ export function readGrpcFlags(argv: readonly string[]): GrpcSettings {
   return settings;
 }
 
-/** Removes fabric-shim's optional `grpc://`/`grpcs://` prefix; http(s) URLs are refused as fabric-shim does. */
+/**
+ * Removes fabric-shim's optional `grpc://`/`grpcs://` prefix; http(s) URLs are refused as
+ * fabric-shim does. An address without a port is refused too: grpc-js would dial port 443 for
+ * it, which is never a peer's chaincode port (7052 by default), and the chaincode would then
+ * fail (or hang) far from the cause.
+ */
 export function peerTarget(address: string): string {
   if (/^https?:\/\//.test(address)) {
     throw new ShimError('CONFIG', `peer address "${address}" can not be an http(s) URL: use host:port (or grpc(s)://host:port)`);
   }
-  return address.replace(/^grpcs?:\/\//, '');
+  const target = address.replace(/^grpcs?:\/\//, '');
+  // host:port, or [ipv6]:port; the port is a number.
+  if (!/^(?:\[[^\]]+\]|[^:[\]]+):\d+$/.test(target)) {
+    throw new ShimError('CONFIG', `peer address "${address}" has no port: use host:port, e.g. "${/^[^:]*$/.test(target) ? target : `[${target}]`}:7052" (the peer's chaincode listen address, CORE_PEER_CHAINCODELISTENADDRESS)`);
+  }
+  return target;
+}
+
+/**
+ * Reads a timeout as fabric-chaincode-node reads its `request-timeout` (milliseconds), also
+ * accepting a Go duration such as `30s`, `500ms` or `1m` (how Fabric writes its own timeouts).
+ * `0` means no timeout. Throws ShimError('CONFIG') naming `what` on anything else.
+ */
+export function parseTimeoutMs(text: string, what: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
+  if (m === null) throw new ShimError('CONFIG', `${what} must be milliseconds or a duration such as 30s, 500ms or 1m, not "${text}"`);
+  const scale = m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1;
+  return Math.round(Number(m[1]) * scale);
 }
 
 /**
@@ -163,7 +194,12 @@ export function readStartConfig(argv: readonly string[] = process.argv.slice(2),
   if (chaincodeId === undefined) {
     throw new ShimError('CONFIG', 'the chaincode id is not set: pass --chaincode-id-name <name> or set CORE_CHAINCODE_ID_NAME');
   }
-  const config: StartConfig = { peerAddress: peerTarget(peerAddress), chaincodeId, grpc: readGrpcFlags(argv) };
+  // fabric-chaincode-node's env convention (yargs envPrefix CORE): CORE_<FLAG_IN_CAPITALS>.
+  const timeoutText = readSetting(argv, env, ['registration-timeout'], ['CORE_REGISTRATION_TIMEOUT']);
+  const registrationTimeoutMs = timeoutText === undefined
+    ? DEFAULT_REGISTRATION_TIMEOUT_MS
+    : parseTimeoutMs(timeoutText, '--registration-timeout (CORE_REGISTRATION_TIMEOUT)');
+  const config: StartConfig = { peerAddress: peerTarget(peerAddress), chaincodeId, grpc: readGrpcFlags(argv), registrationTimeoutMs };
   const mspId = readSetting(argv, env, [], ['CORE_PEER_LOCALMSPID']);
   if (mspId !== undefined) config.mspId = mspId;
   const modulePath = readSetting(argv, env, ['module', 'module-path'], []);

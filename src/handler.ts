@@ -24,6 +24,12 @@ export interface HandlerOptions {
   /** CORE_PEER_LOCALMSPID, returned by `stub.getMspID()`. */
   mspId?: string;
   logger?: Logger;
+  /**
+   * Set when whoever runs the handler reports its life itself (start(): one line when dialling,
+   * one at READY with the capabilities, and a failed end as the process's last line): the
+   * handler then logs registering, READY and a failed end at debug, so nothing is printed twice.
+   */
+  lifecycleReportedByCaller?: boolean;
 }
 
 /** What a 3.0 (or older) peer implies by sending no ChaincodeAdditionalParams: everything off. */
@@ -173,16 +179,32 @@ export class ChaincodeHandler {
     });
     this.stream.listen({ onMessage: (msg) => this.onMessage(msg), onEnd: (error) => this.onEnd(error) });
     const id = toBinary(ChaincodeIDSchema, { $typeName: 'protos.ChaincodeID', name: this.options.chaincodeId, path: '', version: '' });
-    this.log.info('registering with peer', { peer: this.stream.remote, chaincode: this.options.chaincodeId });
+    this.log[this.lifecycleLevel('info')]('registering with peer', { peer: this.stream.remote, chaincode: this.options.chaincodeId });
     this.trySend(message(Type.REGISTER, '', '', id));
     return done;
   }
 
-  /** Ends the stream; waiting talk-back calls reject STREAM_CLOSED and run() resolves. */
-  close(): void {
+  /**
+   * Ends the stream; waiting talk-back calls reject STREAM_CLOSED and run() resolves, or rejects
+   * with `error` when one is given (a registration that timed out).
+   */
+  close(error?: ShimError): void {
     if (this.state === 'closed') return;
-    this.shutDown(new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: handler closed`), undefined);
-    this.stream.end();
+    this.shutDown(error ?? new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: handler closed`), error);
+    // A failure cancels the call: a half-close would leave grpc-js dialling a peer that never
+    // answered, and the process alive.
+    if (error === undefined) this.stream.end();
+    else this.stream.destroy(error);
+  }
+
+  /** The level of a lifecycle line: `level`, or debug when the caller reports it. */
+  private lifecycleLevel(level: 'info' | 'error'): 'info' | 'error' | 'debug' {
+    return this.options.lifecycleReportedByCaller === true ? 'debug' : level;
+  }
+
+  /** Where the handler is: `created` (REGISTER sent), `established` (REGISTERED), `ready`, `closed`. */
+  get phase(): 'created' | 'established' | 'ready' | 'closed' {
+    return this.state;
   }
 
   /** Every inbound message type is handled here. */
@@ -202,7 +224,7 @@ export class ChaincodeHandler {
         if (this.state !== 'established') return this.refuse(msg);
         this.readCapabilities(msg.payload);
         this.state = 'ready';
-        this.log.info('ready', { peer: this.stream.remote, chaincode: this.options.chaincodeId });
+        this.log[this.lifecycleLevel('info')]('ready', { peer: this.stream.remote, chaincode: this.options.chaincodeId });
         this.settleReady();
         return;
       case Type.INIT:
@@ -439,8 +461,8 @@ export class ChaincodeHandler {
       result = new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: peer ${this.stream.remote} ended the stream before READY (state ${this.state})`);
     }
     const reason = result ?? new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: peer ${this.stream.remote} ended the stream`);
-    if (result !== undefined) this.log.error('stream to peer ended', { error: result.message });
-    else this.log.info('peer ended the stream', { peer: this.stream.remote });
+    if (result !== undefined) this.log[this.lifecycleLevel('error')]('stream to peer ended', { error: result.message });
+    else this.log[this.lifecycleLevel('info')]('peer ended the stream', { peer: this.stream.remote });
     this.shutDown(reason, result);
   }
 

@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createCcaasPackage } from './ccaas-package';
 import type { ChaincodeInterface } from './chaincode';
-import { loadChaincode } from './chaincode-module';
+import { loadChaincode, loadFailureDetail } from './chaincode-module';
 import { readGrpcFlags, readPemOrBase64, readSetting } from './config';
 import { ShimError } from './errors';
 import { shimLogger } from './logger';
@@ -29,10 +29,13 @@ Options:
   --client-key <file>      PEM key the peer presents (with --client-auth)
   --client-cert <file>     PEM certificate the peer presents (with --client-auth)
   --output <file>          where to write the package (default <label>.tar.gz)
+
+Example:
+  CHAINCODE_ID=$(fabric-shim-ts package ccaas --label mycc_1.0 --address mycc.example.com:9999 --output mycc.tar.gz)
 `;
 
 const PACKAGE_VALUE_FLAGS = ['label', 'address', 'dial-timeout', 'root-cert', 'client-key', 'client-cert', 'output'];
-const PACKAGE_BOOLEAN_FLAGS = ['tls', 'client-auth', 'help'];
+const PACKAGE_BOOLEAN_FLAGS = ['tls', 'client-auth'];
 
 /** Parsed `--name value` / `--name=value` / `--flag` arguments. */
 interface ParsedArgs {
@@ -81,12 +84,12 @@ function readPemFile(file: string | undefined, what: string): string | undefined
  * and returns 0; prints the problem and returns 1 on bad input.
  */
 export async function packageCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(PACKAGE_USAGE);
+    return 0;
+  }
   try {
     const args = parseArgs(argv, PACKAGE_VALUE_FLAGS, PACKAGE_BOOLEAN_FLAGS);
-    if (args.booleans.has('help')) {
-      process.stdout.write(PACKAGE_USAGE);
-      return 0;
-    }
     if (args.positionals.length !== 1 || args.positionals[0] !== 'ccaas') {
       throw new ShimError('CONFIG', "the only package type is 'ccaas': fabric-shim-ts package ccaas --label L --address host:port");
     }
@@ -148,6 +151,10 @@ Options (flag | environment):
   --module-path <dir>                   CORE_MODULE_PATH (default: working directory)
   --shutdown-grace-ms <ms>              time SIGTERM lets transactions finish (default 25000)
   --grpc.<option> <value>               any gRPC server option (e.g. --grpc.keepalive_time_ms)
+                                        CORE_PEER_LOCALMSPID (stub.getMspID()), CORE_CHAINCODE_LOGGING_*
+
+Example:
+  fabric-shim-ts server --chaincode-address 0.0.0.0:9999 --chaincode-id "$(fabric-shim-ts package ccaas --label mycc_1.0 --address mycc:9999)"
 `;
 
 /** Below Kubernetes' default 30 s termination grace, so we finish before SIGKILL arrives. */
@@ -284,7 +291,7 @@ export async function runServer(
  * after a graceful stop on SIGTERM/SIGINT; 1 on bad configuration or when it cannot listen.
  */
 export async function serverCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--help')) {
+  if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(SERVER_USAGE);
     return 0;
   }
@@ -294,6 +301,12 @@ export async function serverCommand(argv: string[]): Promise<number> {
     config = readServerConfig(argv, process.env);
     chaincode = await loadChaincode(config.modulePath);
   } catch (err) {
+    const detail = loadFailureDetail(err);
+    if (detail !== undefined) {
+      // What node prints for the module, then our one line; the usage would only hide it.
+      process.stderr.write(`${detail}\n\nerror: ${(err as Error).message}\n`);
+      return 1;
+    }
     if (err instanceof ShimError) return reportFailure(err, SERVER_USAGE);
     process.stderr.write(`error: cannot load the chaincode: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -13,7 +13,7 @@ import { readStartConfig } from './config';
 import { ShimError } from './errors';
 import { ChaincodeHandler } from './handler';
 import { endProcessIfUnhandled, installProcessGuard } from './process-guard';
-import { newLogger, shimLogger, type Logger } from './logger';
+import { createLogger, newLogger, parseLevel, type Logger } from './logger';
 import { dialChaincodeSupport, type GrpcSettings, type TlsClientOptions } from './stream';
 
 /** Options of {@link connect}. */
@@ -27,6 +27,14 @@ export interface ConnectOptions {
   tls?: TlsClientOptions;
   grpc?: GrpcSettings;
   logger?: Logger;
+  /**
+   * How long to wait for READY after dialling, in milliseconds; 0 or absent waits as long as
+   * the stream lives. When it passes, the stream is closed and `ready` and `closed` reject with
+   * ShimError('TIMEOUT') naming the address and what was waited for.
+   */
+  registrationTimeoutMs?: number;
+  /** @internal start(): the caller logs dialling, READY and a failed end (see HandlerOptions). */
+  lifecycleReportedByCaller?: boolean;
 }
 
 /** A running chaincode connected to a peer. */
@@ -50,14 +58,33 @@ export function connect(chaincode: ChaincodeInterface, options: ConnectOptions):
   if (options.tls !== undefined) dialOpts.tls = options.tls;
   if (options.grpc !== undefined) dialOpts.grpc = options.grpc;
   const stream = dialChaincodeSupport(options.peerAddress, dialOpts);
-  const handlerOpts: { chaincodeId: string; mspId?: string; logger?: Logger } = { chaincodeId: options.chaincodeId };
+  const handlerOpts: ConstructorParameters<typeof ChaincodeHandler>[2] = { chaincodeId: options.chaincodeId };
   if (options.mspId !== undefined) handlerOpts.mspId = options.mspId;
   if (options.logger !== undefined) handlerOpts.logger = options.logger;
+  if (options.lifecycleReportedByCaller === true) handlerOpts.lifecycleReportedByCaller = true;
   const handler = new ChaincodeHandler(chaincode, stream, handlerOpts);
   const closed = handler.run();
   // Callers that only await `ready` must not see an unhandled rejection: `ready` carries the error.
   closed.catch(() => undefined);
+  const timeoutMs = options.registrationTimeoutMs ?? 0;
+  if (timeoutMs > 0) {
+    // An address that accepts TCP but never speaks gRPC (or a peer that never answers) would
+    // otherwise leave the chaincode waiting forever, silently.
+    const timer = setTimeout(() => handler.close(registrationTimeout(options, handler.phase, timeoutMs)), timeoutMs);
+    const clear = () => clearTimeout(timer);
+    handler.ready.then(clear, clear);
+  }
   return { handler, ready: handler.ready, closed, close: () => handler.close() };
+}
+
+/** The error of a registration that did not reach READY in time: the address, and what was waited for. */
+function registrationTimeout(options: ConnectOptions, phase: ChaincodeHandler['phase'], timeoutMs: number): ShimError {
+  const waited = phase === 'established'
+    ? 'the peer answered REGISTER with REGISTERED but sent no READY'
+    : 'no REGISTERED answer to REGISTER (is this the peer\'s chaincode listen address, CORE_PEER_CHAINCODELISTENADDRESS, and does it speak gRPC' +
+      (options.tls === undefined ? ' without TLS' : ' with TLS') + '?)';
+  return new ShimError('TIMEOUT', `chaincode ${options.chaincodeId}: no READY from peer ${options.peerAddress} within ${timeoutMs} ms: ${waited}; ` +
+    'wait longer with --registration-timeout or CORE_REGISTRATION_TIMEOUT (0 waits forever)');
 }
 
 /** Where {@link start} reads its configuration (defaults: this process's argv and env). */
@@ -92,13 +119,33 @@ export function start(chaincode: ChaincodeInterface, options: StartOptions = {})
 
 async function serve(chaincode: ChaincodeInterface, options: StartOptions): Promise<never> {
   assertChaincode(chaincode);
-  const log = options.logger ?? shimLogger('start');
-  const config = readStartConfig(options.argv ?? process.argv.slice(2), options.env ?? process.env);
-  const connectOpts: ConnectOptions = { peerAddress: config.peerAddress, chaincodeId: config.chaincodeId, grpc: config.grpc, logger: log };
+  const env = options.env ?? process.env;
+  // INFO by default here (unlike the rest of the shim, WARNING): an operator must see which peer
+  // a chaincode dials, as whom, and that it is READY; these are the only two lines at INFO.
+  const log = options.logger ?? createLogger('shim:start', { level: parseLevel(env.CORE_CHAINCODE_LOGGING_SHIM) ?? 'info' });
+  const config = readStartConfig(options.argv ?? process.argv.slice(2), env);
+  const connectOpts: ConnectOptions = {
+    peerAddress: config.peerAddress,
+    chaincodeId: config.chaincodeId,
+    grpc: config.grpc,
+    logger: log,
+    registrationTimeoutMs: config.registrationTimeoutMs,
+    lifecycleReportedByCaller: true,
+  };
   if (config.mspId !== undefined) connectOpts.mspId = config.mspId;
   if (config.tls !== undefined) connectOpts.tls = config.tls;
-  log.info('starting chaincode', { peer: config.peerAddress, chaincode: config.chaincodeId, tls: config.tls !== undefined });
+  const where = { peer: config.peerAddress, chaincode: config.chaincodeId, tls: config.tls === undefined ? 'off' : 'on' };
+  log.info('registering with peer', { ...where, timeout: config.registrationTimeoutMs === 0 ? 'none' : `${config.registrationTimeoutMs}ms` });
   const connection = connect(chaincode, connectOpts);
+  // A failed registration rejects `closed` too, with the same error: awaited below.
+  connection.ready.then(() => {
+    const caps = connection.handler.capabilities;
+    const advertised = [
+      caps.useWriteBatch ? `write batch (max ${caps.maxSizeWriteBatch})` : '',
+      caps.useGetMultipleKeys ? `multi-key reads (max ${caps.maxSizeGetMultipleKeys})` : '',
+    ].filter((c) => c !== '');
+    log.info('ready', { ...where, capabilities: advertised.length === 0 ? 'none' : advertised.join(', ') });
+  }, () => undefined);
   await connection.closed;
   throw new ShimError('STREAM_CLOSED', `chaincode ${config.chaincodeId}: peer ${config.peerAddress} ended the stream; exiting so the chaincode is restarted`);
 }

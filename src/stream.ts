@@ -9,6 +9,8 @@ import type * as grpc from '@grpc/grpc-js';
 import type { ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
 import { decodeChaincodeMessage, encodeChaincodeMessage } from './codec/envelope';
 import { ShimError } from './errors';
+import { shimLogger } from './logger';
+import { format } from 'node:util';
 import type { GrpcSettings, TlsClientOptions, TlsServerOptions } from './connection-options';
 
 /** Receives what arrives on a {@link PeerStream}. */
@@ -109,8 +111,35 @@ let grpcModule: typeof grpc | undefined;
  * programs that only use the stub, the contract API or the types should not pay for it.
  */
 function lib(): typeof grpc {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (grpcModule ??= require('@grpc/grpc-js') as typeof grpc);
+  if (grpcModule === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    grpcModule = require('@grpc/grpc-js') as typeof grpc;
+    routeGrpcLog(grpcModule);
+  }
+  return grpcModule;
+}
+
+/**
+ * grpc-js writes its own ERROR lines on stderr (e.g. "E No address added out of total 1
+ * resolved" before a bind fails), each one a failure we also report, in our words, through the
+ * error it causes: printed both, one failure reads as two. Unless the user asked grpc-js for its
+ * own output (GRPC_VERBOSITY / GRPC_TRACE), its lines go to the shim's logger at debug.
+ */
+function routeGrpcLog(g: typeof grpc): void {
+  if ((process.env.GRPC_VERBOSITY ?? '') !== '' || (process.env.GRPC_TRACE ?? '') !== '') return;
+  const log = shimLogger('grpc');
+  const write = (...args: unknown[]): void => {
+    if (log.enabled('debug')) log.debug(format(...args).trim());
+  };
+  g.setLogger({ error: write, info: write, debug: write });
+}
+
+/**
+ * grpc-js's details, without its empty "Resolution note:" and doubled "Error: " (e.g. "No
+ * connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:1. Resolution note: ").
+ */
+function cleanDetails(details: string): string {
+  return details.replace(/\s*Resolution note:\s*$/, '').replace(/Last error: Error: /, 'Last error: ');
 }
 
 function bidi(path: string): grpc.MethodDefinition<unknown, unknown> {
@@ -149,7 +178,7 @@ function toShimError(err: unknown, remote: string): ShimError {
   if (err instanceof ShimError) return err;
   const e = err as Partial<grpc.ServiceError> | undefined;
   const code = typeof e?.code === 'number' ? e.code : undefined;
-  const details = e?.details ?? (err instanceof Error ? err.message : String(err));
+  const details = cleanDetails(e?.details ?? (err instanceof Error ? err.message : String(err)));
   const message = `stream with ${remote} failed: ${details}` + (code === undefined ? '' : ` (gRPC ${statusName(code)})`);
   return new ShimError('STREAM_CLOSED', message, code === undefined ? { cause: err } : { cause: err, grpcCode: code });
 }
@@ -416,6 +445,16 @@ function serverMethod(path: string, method: UnaryMethod | ServerStreamMethod): [
 }
 
 /**
+ * The reason of a failed bind in one phrase: grpc-js says "No address added out of total 1
+ * resolved errors: [listen EADDRINUSE: address already in use 127.0.0.1:7052]".
+ */
+function bindFailure(message: string): string {
+  const m = /\[(listen (E[A-Z]+): [^\]]*)\]/.exec(message);
+  if (m === null) return message;
+  return m[2] === 'EADDRINUSE' ? 'the address is already in use (EADDRINUSE): another process listens there' : (m[1] as string);
+}
+
+/**
  * Serves 'ChaincodeSupport' (Register: the mock peer) or 'Chaincode' (Connect: a chaincode
  * server); `onStream` receives one PeerStream per incoming call. `services` are served on the
  * same port (the mock peer's gateway, as a real peer serves both on its one listen address).
@@ -443,8 +482,13 @@ export async function serveStreams(
 
   const port = await new Promise<number>((resolve, reject) => {
     server.bindAsync(target(opts.address), serverCredentials(opts.tls), (err, bound) => {
-      if (err) reject(new ShimError('CONFIG', `cannot listen on ${opts.address}: ${err.message}`, { cause: err }));
-      else resolve(bound);
+      if (!err) {
+        resolve(bound);
+        return;
+      }
+      const reason = bindFailure(err.message);
+      // A recognised failure says all in our words; grpc-js's text would print as a second reason.
+      reject(new ShimError('CONFIG', `cannot listen on ${opts.address}: ${reason}`, reason === err.message ? { cause: err } : {}));
     });
   });
   const host = target(opts.address).replace(/:\d+$/, '');

@@ -73,7 +73,23 @@ describe('readPemOrBase64', () => {
 describe('readStartConfig', () => {
   test('env only', () => {
     const c = readStartConfig([], { CORE_PEER_ADDRESS: 'peer0:7052', CORE_CHAINCODE_ID_NAME: 'mycc:1', CORE_PEER_LOCALMSPID: 'Org1MSP' });
-    expect(c).toEqual({ peerAddress: 'peer0:7052', chaincodeId: 'mycc:1', mspId: 'Org1MSP', grpc: {} });
+    expect(c).toEqual({ peerAddress: 'peer0:7052', chaincodeId: 'mycc:1', mspId: 'Org1MSP', grpc: {}, registrationTimeoutMs: 30_000 });
+  });
+  test('registration timeout: --registration-timeout or CORE_REGISTRATION_TIMEOUT, milliseconds or a Go-style duration', () => {
+    const base = { CORE_PEER_ADDRESS: 'p:1', CORE_CHAINCODE_ID_NAME: 'cc' };
+    expect(readStartConfig(['--registration-timeout', '1500'], base).registrationTimeoutMs).toBe(1500);
+    expect(readStartConfig(['--registration-timeout=2s'], { ...base, CORE_REGISTRATION_TIMEOUT: '9' }).registrationTimeoutMs).toBe(2000);
+    expect(readStartConfig([], { ...base, CORE_REGISTRATION_TIMEOUT: '1m' }).registrationTimeoutMs).toBe(60_000);
+    expect(readStartConfig([], { ...base, CORE_REGISTRATION_TIMEOUT: '0' }).registrationTimeoutMs).toBe(0);
+    expect(configError(() => readStartConfig(['--registration-timeout', '-5'], base)).message).toMatch(/--registration-timeout .* not "-5"/);
+  });
+  test('an address without a port is refused (grpc-js would dial 443); [ipv6]:port is accepted', () => {
+    const id = { CORE_CHAINCODE_ID_NAME: 'cc' };
+    expect(configError(() => readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'peer0' })).message).toMatch(/"peer0" has no port: use host:port, e.g. "peer0:7052"/);
+    expect(configError(() => readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'grpcs://peer0' })).message).toMatch(/has no port/);
+    expect(configError(() => readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'peer0:abc' })).message).toMatch(/has no port/);
+    expect(readStartConfig([], { ...id, CORE_PEER_ADDRESS: '[::1]:7052' }).peerAddress).toBe('[::1]:7052');
+    expect(readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'grpc://peer0.org1.example.com:7052' }).peerAddress).toBe('peer0.org1.example.com:7052');
   });
   test('flags (fabric-chaincode-node start) win; grpc options are passed through as numbers', () => {
     const c = readStartConfig(

@@ -33,7 +33,7 @@ describe('metadata generate', () => {
       expect(await metadataCommand(['frobnicate'])).toBe(1);
       expect(await metadataCommand(['generate', '--bogus'])).toBe(1);
       expect(await metadataCommand(['generate', '-p', join(tmp, 'missing')])).toBe(1);
-      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(/usage: fabric-shim-ts metadata generate[\s\S]*unknown option --bogus[\s\S]*metadata generate failed/);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(/Usage: fabric-shim-ts metadata generate[\s\S]*unknown option --bogus[\s\S]*metadata generate failed/);
     } finally {
       err.mockRestore();
     }

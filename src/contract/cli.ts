@@ -6,14 +6,25 @@ import { writeFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { chaincodeFromModule } from './module-loader';
 
-const USAGE = 'usage: fabric-shim-ts metadata generate [--file|-f <out.json>] [--module|--module-path|-p <dir>]';
+const USAGE = `Usage: fabric-shim-ts metadata generate [--file|-f <out.json>] [--module|--module-path|-p <dir>]
+
+Prints (or writes to --file) the metadata document of the contract package at --module
+(default: the working directory), as \`fabric-chaincode-node metadata generate\` does.
+No environment variables are read.
+
+Example:
+  fabric-shim-ts metadata generate --module-path . --file META-INF/metadata.json`;
 
 /** Runs the `metadata` subcommand; `argv` are the words after `metadata` (a leading `metadata` is skipped). Returns the exit code. */
 export async function metadataCommand(argv: string[]): Promise<number> {
   const args = argv[0] === 'metadata' ? argv.slice(1) : [...argv];
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (args[0] !== 'generate') {
     process.stderr.write(`${USAGE}\n`);
-    return args[0] === '--help' || args[0] === '-h' ? 0 : 1;
+    return 1;
   }
   let file: string | undefined;
   let modulePath = '.';

@@ -1,20 +1,14 @@
 /**
  * `fabric-shim-ts mock-peer`: the mock peer as a standalone process for manual testing. Start a
- * chaincode against it (CORE_PEER_ADDRESS = the printed address), then type commands:
- *
- *   invoke <chaincode> <args...>    run a transaction, print the result as JSON
- *   init <chaincode> <args...>      run Init
- *   get <chaincode> <key>           print a committed value
- *   keys <chaincode>                print the committed keys
- *   history <chaincode> <key>       print a key's history, newest first
- *   list                            print the connected chaincodes
- *   quit                            stop (so does end of input)
+ * chaincode against it (CORE_PEER_ADDRESS = the printed address), then type commands (see
+ * {@link COMMANDS}, or `help` on stdin). It prints a line when a chaincode registers and leaves.
  *
  * Arguments are split on spaces; wrap one in double quotes (JSON string syntax) to keep spaces.
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { MockPeer, type MockPeerOptions } from './mock-peer';
+import type { InvokeOptions } from './mock-chaincode';
 
 /** Where the command reads commands and writes results (default: stdin/stdout). */
 export interface CommandIo {
@@ -23,9 +17,42 @@ export interface CommandIo {
   errors: Writable;
 }
 
-const USAGE = `Usage: fabric-shim-ts mock-peer [--address 127.0.0.1:7052] [--channel mychannel] [--timeout-ms 30000] [--no-batch]
-Reads commands from stdin: invoke|init <chaincode> <args...>, get <chaincode> <key>, keys <chaincode>,
-history <chaincode> <key>, list, quit.
+/** The commands read from stdin (printed by `help`). */
+const COMMANDS = `Commands (one a line; "double quoted" words keep spaces, JSON string syntax):
+  invoke <chaincode> [options] <args...>   run a transaction; print the result as JSON
+  init <chaincode> [options] <args...>     run Init
+    options: --channel <name>              the channel (default: the peer's)
+             --msp <mspId>                 the creator's MSP (default Org1MSP)
+             --attr <name=value>           an attribute in the creator's certificate (repeatable)
+             --transient <key=value>       a transient data entry (repeatable)
+             --                            end of options
+  get <chaincode> <key>                    print a committed value
+  keys <chaincode>                         print the committed keys
+  history <chaincode> <key>                print a key's history, newest first
+  list                                     print the connected chaincodes
+  help                                     print this
+  quit                                     stop (so does end of input)
+`;
+
+const USAGE = `Usage: fabric-shim-ts mock-peer [options]
+
+Runs a mock peer (the real chaincode protocol over gRPC, an in-memory ledger) for manual
+testing: start a chaincode against the printed address, then type commands on stdin.
+No environment variables are read.
+
+Options:
+  --address <host:port>     listen address (default 127.0.0.1:7052; port 0 = a free port)
+  --channel <name>          default channel (default mychannel)
+  --timeout-ms <ms>         how long a transaction may run (default 30000)
+  --no-batch                advertise no write batching or multi-key reads (a Fabric 3.0 peer)
+
+${COMMANDS}
+Example:
+  fabric-shim-ts mock-peer --address 127.0.0.1:7052
+  # in another shell:
+  fabric-shim-ts start --peer.address 127.0.0.1:7052 --chaincode-id-name mycc:1.0
+  # then, on the mock peer's stdin:
+  invoke mycc --msp Org2MSP --attr role=auditor --transient secret=s3 CreateAsset a1 blue
 `;
 
 /** Splits a command line on spaces; "double quoted" words are JSON strings. */
@@ -56,6 +83,43 @@ function parseFlags(argv: readonly string[]): MockPeerOptions | string {
   return opts;
 }
 
+/** `name=value` of --attr / --transient. */
+function pair(flag: string, text: string | undefined): [string, string] {
+  const eq = text?.indexOf('=') ?? -1;
+  if (text === undefined || eq <= 0) throw new Error(`${flag} needs name=value, not ${JSON.stringify(text ?? '')}`);
+  return [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+/** The options before an invoke's arguments (`--channel`, `--msp`, `--attr`, `--transient`, `--`). */
+function invokeOptions(peer: MockPeer, words: string[]): { opts: InvokeOptions; args: string[] } {
+  const opts: InvokeOptions = {};
+  let msp: string | undefined;
+  const attrs: Record<string, string> = {};
+  const transient: Record<string, string> = {};
+  let i = 0;
+  for (; i < words.length; i++) {
+    const word = words[i] as string;
+    if (word === '--') {
+      i++;
+      break;
+    }
+    if (!word.startsWith('--')) break;
+    const value = words[++i];
+    if (word === '--channel' && value !== undefined) opts.channel = value;
+    else if (word === '--msp' && value !== undefined) msp = value;
+    else if (word === '--attr') {
+      const [k, v] = pair(word, value);
+      attrs[k] = v;
+    } else if (word === '--transient') {
+      const [k, v] = pair(word, value);
+      transient[k] = v;
+    } else throw new Error(value === undefined ? `${word} needs a value` : `unknown invoke option ${word} (see help)`);
+  }
+  if (msp !== undefined || Object.keys(attrs).length > 0) opts.identity = peer.identity(msp, attrs);
+  if (Object.keys(transient).length > 0) opts.transient = transient;
+  return { opts, args: words.slice(i) };
+}
+
 async function run(peer: MockPeer, words: string[]): Promise<unknown> {
   const [command, name = '', ...rest] = words;
   const cc = () => {
@@ -66,7 +130,9 @@ async function run(peer: MockPeer, words: string[]): Promise<unknown> {
   switch (command) {
     case 'invoke':
     case 'init': {
-      const res = await (command === 'init' ? cc().init(rest) : cc().invoke(rest));
+      const chaincode = cc();
+      const { opts, args } = invokeOptions(peer, rest);
+      const res = await (command === 'init' ? chaincode.init(args, opts) : chaincode.invoke(args, opts));
       return { ...res, payload: res.payload.toString('utf8'), events: res.events.map((e) => ({ ...e, payload: e.payload.toString('utf8') })) };
     }
     case 'get':
@@ -82,6 +148,24 @@ async function run(peer: MockPeer, words: string[]): Promise<unknown> {
   }
 }
 
+/**
+ * Prints a line when a chaincode registers and when it leaves. MockPeer has no event for it yet
+ * (SessionHost's `registered`/`ended` are its public hooks): wrapped here, on this instance only.
+ */
+function announceChaincodes(peer: MockPeer, output: Writable): void {
+  const registered = peer.registered.bind(peer);
+  const ended = peer.ended.bind(peer);
+  peer.registered = (session) => {
+    registered(session);
+    output.write(`chaincode ${session.chaincodeId} registered (invoke it as ${session.name})\n`);
+  };
+  peer.ended = (session) => {
+    const wasRegistered = peer.chaincode(session.name)?.session === session;
+    ended(session);
+    if (wasRegistered) output.write(`chaincode ${session.chaincodeId} left\n`);
+  };
+}
+
 /** Runs the mock peer until `quit` or end of input; resolves with the process exit code. */
 export async function mockPeerCommand(argv: readonly string[], io: CommandIo = { input: process.stdin, output: process.stdout, errors: process.stderr }): Promise<number> {
   const opts = parseFlags(argv);
@@ -90,6 +174,7 @@ export async function mockPeerCommand(argv: readonly string[], io: CommandIo = {
     return opts === USAGE ? 0 : 2;
   }
   const peer = await MockPeer.start(opts);
+  announceChaincodes(peer, io.output);
   io.output.write(`mock peer listening on ${peer.address} (channel ${peer.channel})\n`);
   const lines = createInterface({ input: io.input, crlfDelay: Infinity });
   try {
@@ -97,6 +182,10 @@ export async function mockPeerCommand(argv: readonly string[], io: CommandIo = {
       const words = tokenize(line);
       if (words.length === 0) continue;
       if (words[0] === 'quit' || words[0] === 'exit') break;
+      if (words[0] === 'help' || words[0] === '?') {
+        io.output.write(COMMANDS);
+        continue;
+      }
       try {
         io.output.write(`${JSON.stringify(await run(peer, words))}\n`);
       } catch (e) {
