@@ -40,6 +40,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./server-cli')).serverCommand([...rest]);
     case 'package':
       return (await import('./server-cli')).packageCommand([...rest]);
+    case 'dev':
+      return (await import('./testing/dev-command')).devCommand([...rest]);
     case 'mock-peer':
       return (await import('./testing/cli')).mockPeerCommand([...rest]);
     case 'metadata':
