@@ -143,3 +143,19 @@ test('a crypto folder dev did not write is not cleared', async () => {
   await expect(run.done).rejects.toThrow(/was not written by fabric-shim-ts dev/);
   expect(readFileSync(join(cwd, 'organizations', 'real-key.pem'), 'utf8')).toBe('keep me');
 });
+
+test('waitForChaincode: an AbortSignal ends the wait, timeoutMs 0 waits without a limit', async () => {
+  const { MockPeer } = await import('../src/testing');
+  const peer = await MockPeer.start();
+  try {
+    const abort = new AbortController();
+    const waiting = peer.waitForChaincode('nobody', { timeoutMs: 0, signal: abort.signal });
+    abort.abort(new Error('session over'));
+    await expect(waiting).rejects.toThrow('session over');
+    const aborted = new AbortController();
+    aborted.abort(new Error('already over'));
+    await expect(peer.waitForChaincode('nobody', { signal: aborted.signal })).rejects.toThrow('already over');
+  } finally {
+    await peer.stop();
+  }
+});
