@@ -18,6 +18,7 @@ Commands:
   server              serve the chaincode as a service: the peer dials it (chaincode-as-a-service)
   package ccaas       write a chaincode-as-a-service install package and print its package id
   mock-peer           run a mock peer with an in-memory ledger, driven from stdin, for manual testing
+  dev                 run this package's chaincode behind a mock peer with the Fabric Gateway, for an app
   metadata generate   print or write the contract metadata
 
 Options:
@@ -86,6 +87,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return (await import('./server-cli')).serverCommand([...rest]);
     case 'package':
       return (await import('./server-cli')).packageCommand([...rest]);
+    case 'dev':
+      return (await import('./testing/dev-command')).devCommand([...rest]);
     case 'mock-peer':
       return (await import('./testing/cli')).mockPeerCommand([...rest]);
     case 'metadata':

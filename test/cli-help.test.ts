@@ -18,7 +18,7 @@ test('--version prints the package version', async () => {
 test('--help lists the commands and how to get help on each', async () => {
   const res = await runToEnd(['--help']);
   expect(res.code).toBe(0);
-  for (const command of ['start', 'server', 'package ccaas', 'mock-peer', 'metadata generate']) expect(res.stdout).toContain(command);
+  for (const command of ['start', 'server', 'package ccaas', 'mock-peer', 'dev', 'metadata generate']) expect(res.stdout).toContain(command);
   expect(res.stdout).toMatch(/--version/);
   expect(res.stdout).toMatch(/Example:/);
 });
@@ -30,6 +30,7 @@ const HELP: [string[], RegExp[]][] = [
   [['package', 'ccaas', '--help'], [/--label/, /--address/, /--tls/, /--output/]],
   [['mock-peer', '--help'], [/--address/, /--channel/, /--no-batch/, /invoke <chaincode>/, /--transient/, /--msp/, /No environment variables/]],
   [['metadata', 'generate', '--help'], [/--file/, /--module/, /No environment variables/]],
+  [['dev', '--help'], [/--address/, /--tls/, /--crypto-dir/, /--no-watch/, /CORE_PEER_ADDRESS/, /No environment variables/]],
   [['help', 'start'], [/--peer\.address/]],
 ];
 

@@ -10,6 +10,7 @@
 import type { ChaincodeEvent } from '../gen/peer/chaincode_event_pb';
 import { TxValidationCode } from '../gen/peer/transaction_pb';
 import type { ReadSet } from './simulation';
+import { validateKeyPolicies, type Endorser } from './key-policies';
 import { validateReadSet } from './validation';
 import type { WorldState, WriteSet } from './world-state';
 
@@ -24,6 +25,8 @@ export interface OrderedTransaction {
   readonly event?: ChaincodeEvent | undefined;
   /** A code already decided before ordering (e.g. ENDORSEMENT_POLICY_FAILURE); validation keeps it. */
   readonly verdict?: TxValidationCode;
+  /** Who endorsed it, for key-level endorsement policies (not checked when absent). */
+  readonly endorsers?: readonly Endorser[];
 }
 
 /** How a transaction was committed. */
@@ -121,6 +124,8 @@ export class BlockLedger {
       // A txid already committed, or earlier in this block, is a replay.
       if (ch.statuses.has(tx.txId) || inBlock.has(tx.txId)) code = TxValidationCode.DUPLICATE_TXID;
       inBlock.add(tx.txId);
+      // As the validator: endorsement (key-level policies of the keys written) before MVCC.
+      if (code === TxValidationCode.VALID && tx.endorsers) code = validateKeyPolicies(this.ledger, channelId, tx.writeSet, tx.endorsers);
       if (code === TxValidationCode.VALID) code = validateReadSet(this.ledger, channelId, tx.readSet);
       if (code === TxValidationCode.VALID) this.ledger.commit(channelId, tx.writeSet, tx.txId, tx.timestamp, { blockNum: number, txNum });
       return { txId: tx.txId, channelId, blockNumber: number, txNum, code, event: code === TxValidationCode.VALID ? tx.event : undefined };

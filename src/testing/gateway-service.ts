@@ -32,6 +32,7 @@ import type { BlockLedger } from './blocks';
 import type { ChaincodeSession, ExecutionResult } from './chaincode-session';
 import { prepareTransaction, unpackProposal, unpackTransaction, verifyCreatorSignature, creatorIdentity, type UnpackedProposal } from './envelope';
 import type { ProposalSigner } from './proposals';
+import { peerEndorser } from './key-policies';
 import { decodeResults, encodeResults } from './rwset';
 import { TxSimulation } from './simulation';
 import type { KeyWrite, MetadataWrite, WorldState } from './world-state';
@@ -261,7 +262,7 @@ export function gatewayService(host: () => GatewayHost): ServedService {
             },
             event: tx.event,
             // Validated as the committer validates endorsements: signatures over the response payload by a peer it knows.
-            ...(endorsed && ownEndorsement ? {} : { verdict: TxValidationCode.ENDORSEMENT_POLICY_FAILURE }),
+            ...(endorsed && ownEndorsement ? { endorsers: [peerEndorser(h.mspId)] } : { verdict: TxValidationCode.ENDORSEMENT_POLICY_FAILURE }),
           });
           return toBinary(SubmitResponseSchema, create(SubmitResponseSchema));
         },

@@ -73,8 +73,10 @@ export interface LaunchOptions extends ChaincodeOptions {
 
 /** Options of {@link MockPeer.waitForChaincode}. */
 export interface WaitOptions extends ChaincodeOptions {
-  /** Default: the peer's `txTimeoutMs`. */
+  /** Default: the peer's `txTimeoutMs`; 0 waits without a limit. */
   timeoutMs?: number;
+  /** Stops waiting (rejects with the signal's reason), e.g. when a dev session ends. */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link MockPeer.connect}. */
@@ -303,16 +305,29 @@ export class MockPeer implements SessionHost {
     return new Promise<MockChaincode>((resolve, reject) => {
       const set = this.waiters.get(name) ?? new Set<Waiter>();
       this.waiters.set(name, set);
+      const timeoutMs = opts.timeoutMs ?? this.txTimeoutMs;
+      const giveUp = (err: unknown): void => {
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', aborted);
+        set.delete(waiter);
+        reject(err);
+      };
+      const aborted = (): void => giveUp(opts.signal?.reason);
       const waiter: Waiter = {
         resolve: (cc) => {
           clearTimeout(timer);
+          opts.signal?.removeEventListener('abort', aborted);
           resolve(cc);
         },
       };
-      const timer = setTimeout(() => {
-        set.delete(waiter);
-        reject(new ShimError('TIMEOUT', `chaincode ${name} did not register with the mock peer`));
-      }, opts.timeoutMs ?? this.txTimeoutMs);
+      const timer = timeoutMs > 0
+        ? setTimeout(() => giveUp(new ShimError('TIMEOUT', `chaincode ${name} did not register with the mock peer`)), timeoutMs)
+        : undefined;
+      if (opts.signal?.aborted) {
+        giveUp(opts.signal.reason);
+        return;
+      }
+      opts.signal?.addEventListener('abort', aborted, { once: true });
       set.add(waiter);
     });
   }
