@@ -12,6 +12,13 @@ import type { ChaincodeStub } from '../src/stub';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { MockChaincode } from '../src/testing/mock-chaincode';
 import type { MessageTypeName } from '../src/testing/faults';
+import { KeyEndorsementPolicy } from '../src/endorsement-policy';
+
+const ORG1_ONLY = ((): Uint8Array => {
+  const ep = new KeyEndorsementPolicy();
+  ep.addOrgs('MEMBER', 'Org1MSP');
+  return ep.getPolicy();
+})();
 
 setLogSink({ write: () => undefined });
 const log = createLogger('reliability-talkback', { level: 'debug' });
@@ -30,7 +37,8 @@ const OPS: Record<string, (stub: ChaincodeStub) => Promise<unknown>> = {
     await s.finishWriteBatch();
   },
   GET_STATE_METADATA: (s) => s.getStateValidationParameter('k1'),
-  PUT_STATE_METADATA: (s) => s.setStateValidationParameter('k1', Buffer.from('ep')),
+  // A policy this peer (Org1) satisfies: later writes to k1 must still pass validation.
+  PUT_STATE_METADATA: (s) => s.setStateValidationParameter('k1', ORG1_ONLY),
   GET_STATE_BY_RANGE: async (s) => (await s.getStateByRange('k', 'l')).close(),
   GET_QUERY_RESULT: async (s) => (await s.getQueryResult('{"selector":{}}')).close(),
   GET_HISTORY_FOR_KEY: async (s) => (await s.getHistoryForKey('k1')).close(),

@@ -203,7 +203,7 @@ describe('world state', () => {
     expect(new KeyEndorsementPolicy(stored).listOrgs()).toEqual(['Org1MSP', 'Org2MSP']);
     // As the peer: a policy on a key without a value is dropped.
     expect(peer.ledger.getMetadata('probe', 'no-such-key')).toEqual({});
-    const { value } = await probe.run(cc, async (stub) => {
+    const { value, result } = await probe.run(cc, async (stub) => {
       const ep = new KeyEndorsementPolicy(await stub.getStateValidationParameter('guarded'));
       ep.delOrgs('Org1MSP');
       await stub.setStateValidationParameter('guarded', ep.getPolicy());
@@ -211,7 +211,10 @@ describe('world state', () => {
     });
     expect(value.orgs).toEqual(['Org2MSP']);
     expect(value.none).toBeUndefined(); // as fabric-shim: no policy, no value
-    expect(new KeyEndorsementPolicy(peer.ledger.getMetadata('probe', 'guarded').VALIDATION_PARAMETER).listOrgs()).toEqual(['Org2MSP']);
+    // As a committing peer: changing the policy needs the endorsements the current one asks for
+    // (Org1 and Org2); this peer of Org1 alone cannot, so the change is not committed.
+    expect(result).toMatchObject({ status: 200, committed: false, validationCode: 'ENDORSEMENT_POLICY_FAILURE' });
+    expect(new KeyEndorsementPolicy(peer.ledger.getMetadata('probe', 'guarded').VALIDATION_PARAMETER).listOrgs()).toEqual(['Org1MSP', 'Org2MSP']);
   });
 });
 

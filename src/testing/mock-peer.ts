@@ -7,6 +7,7 @@ import { ShimError } from '../errors';
 import { newLogger, type Logger } from '../logger';
 import { dialChaincode, serveStreams, type PeerStream, type StreamServer, type TlsClientOptions, type TlsServerOptions } from '../stream';
 import { BlockLedger, type BlockCutting } from './blocks';
+import { peerEndorser } from './key-policies';
 import { gatewayCredentials, type GatewayCredentials } from './gateway-credentials';
 import { gatewayService, type GatewayHost } from './gateway-service';
 import type { ChaincodeInterface } from '../chaincode';
@@ -375,7 +376,8 @@ export class MockPeer implements SessionHost {
       defaultChannel: this.channel,
       txTimeoutMs: this.txTimeoutMs,
       defaultIdentity: this.identity(),
-      commit: (tx) => this.blocks.commitNow(tx),
+      // Endorsed by this peer, as a gateway submit is: the committer checks key-level policies alike.
+      commit: (tx) => this.blocks.commitNow({ ...tx, endorsers: [peerEndorser(this.mspId)] }),
     });
   }
 
