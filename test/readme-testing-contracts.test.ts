@@ -77,7 +77,7 @@ describe('AssetContract on the mock peer', () => {
     const created = await cc.invoke(['CreateAsset', 'a1', 'Tom', '100'], { timestamp: at });
     expect(created).toMatchObject({ status: 200, committed: true, validationCode: 'VALID' });
     expect(created.events.map((e) => e.eventName)).toEqual(['AssetCreated']);
-    expect(json(await cc.invoke(['ReadAsset', 'a1']))).toEqual({ ID: 'a1', Owner: 'Tom', Value: 100, Updated: '2026-01-05T09:30:00.000Z' });
+    expect(json(await cc.evaluate(['ReadAsset', 'a1']))).toEqual({ ID: 'a1', Owner: 'Tom', Value: 100, Updated: '2026-01-05T09:30:00.000Z' });
 
     expect((await cc.invoke(['TransferAsset', 'a1', 'Ann'])).status).toBe(200);
     expect(peer.ledger.getJSON('assets', 'a1')).toMatchObject({ Owner: 'Ann' }); // the committed world state
@@ -86,6 +86,12 @@ describe('AssetContract on the mock peer', () => {
     expect(again).toMatchObject({ status: 500, message: 'asset a1 already exists', committed: false });
     expect((await cc.invoke(['DeleteAsset', 'a1'])).status).toBe(200);
     expect(peer.ledger.get('assets', 'a1')).toBeUndefined();
+  });
+
+  it('evaluates a transaction without committing what it writes', async () => {
+    const dryRun = await cc.evaluate(['CreateAsset', 'a9', 'Tom', '1']);
+    expect(dryRun).toMatchObject({ status: 200, committed: false });
+    expect(peer.ledger.get('assets', 'a9')).toBeUndefined();
   });
 
   it('refuses an argument that does not fit the metadata', async () => {
