@@ -18,7 +18,7 @@ test('only the failing test\'s log lines are printed, and no ts-jest warning', (
   const out = run.stdout + run.stderr;
   expect(run.status).toBe(1);
   expect(out).not.toContain('expected error of the passing test');
-  expect(out).toMatch(/--- log lines of fails ---\n.*ERROR \[fixture\] error line the failing test needs\n--- end of log lines ---/);
+  expect(out).toMatch(/--- log lines of test\/fixtures\/quiet-logs\/logs\.fixture\.ts > fails ---\n.*ERROR \[fixture\] error line the failing test needs\n--- end of log lines ---/);
   expect(out).toContain('expect(received).toBe(expected)');
   expect(out).not.toContain('deprecated');
 });

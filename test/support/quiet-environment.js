@@ -24,6 +24,7 @@ if (!emitWarning.quietWrapped) {
 class QuietEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
+    this.file = require('node:path').relative(config.projectConfig.rootDir, context.testPath);
     this.lines = [];
     // Read by test/support/quiet-logs.ts inside the test file's context.
     this.global.__shimTestLogLines = this.lines;
@@ -31,7 +32,7 @@ class QuietEnvironment extends TestEnvironment {
 
   flush(title) {
     if (this.lines.length === 0) return;
-    process.stderr.write(`\n--- log lines of ${title} ---\n${this.lines.join('')}--- end of log lines ---\n`);
+    process.stderr.write(`\n--- log lines of ${this.file} > ${title} ---\n${this.lines.join('')}--- end of log lines ---\n`);
     this.lines.length = 0;
   }
 
