@@ -19,7 +19,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('metadata generate', () => {
   it('writes the same metadata file as fabric-shim\'s metadata generate', async () => {
     // Ours first: fabric-shim pushes its system contract into the module's `contracts` array.
-    expect(await metadataCommand(['generate', '--module', PKG, '--file', join(tmp, 'ours')])).toBe(0);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await metadataCommand(['generate', '--module', PKG, '--file', join(tmp, 'ours')])).toBe(0);
+      expect(err.mock.calls.map((c) => String(c[0]))).toEqual([`File containing metadata has been saved to ${join(tmp, 'ours.json')}\n`]);
+    } finally {
+      err.mockRestore();
+    }
     await Generate.handler({ 'module-path': PKG, file: join(tmp, 'theirs') });
     const theirs = readFileSync(join(tmp, 'theirs.json'), 'utf8');
     const ours = readFileSync(join(tmp, 'ours.json'), 'utf8');

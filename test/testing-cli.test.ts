@@ -53,6 +53,11 @@ test('mock-peer command: listen, invoke, get, history, errors, quit', async () =
     await out.waitFor(/"payload":"stored k1"/);
     input.write('get clicc k1\n');
     await out.waitFor(/"hello world"\n/);
+    input.write('evaluate clicc put k2 v2\n'); // runs, answers, commits nothing
+    const [evaluated] = await out.waitFor(/^\{.*"payload":"stored k2".*\}\n/m);
+    expect(JSON.parse(evaluated!)).toMatchObject({ status: 200, committed: false });
+    input.write('get clicc k2\n');
+    await out.waitFor(/^null\n/m);
     input.write('history clicc k1\n');
     await out.waitFor(/"isDelete":false/);
     input.write('invoke nosuch x\n');

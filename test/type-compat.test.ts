@@ -11,7 +11,6 @@
  * The package is used as published (package.json exports/typesVersions + dist/*.d.ts), so this
  * test needs a build: CI runs `npm run build` first; locally a stale dist/ is rebuilt here once.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -21,7 +20,6 @@ import {
   SETTINGS,
   createConsumer,
   diagnose,
-  distIsStale,
   externalImports,
   formatFinding,
   isNodeBuiltin,
@@ -31,6 +29,7 @@ import {
   type Finding,
 } from './support/type-compat';
 import { INTENDED_DIFFERENCES } from './compat/intended-differences';
+import { ensureBuiltDist } from './support/dist';
 
 /**
  * Where our typings reject official-valid code on purpose. A probe line carrying
@@ -47,9 +46,7 @@ let roots: { official: string[]; ours: string[] };
 const host = sharedHost();
 
 beforeAll(() => {
-  if (process.env.TYPE_COMPAT_NO_BUILD !== '1' && distIsStale()) {
-    execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'ignore' });
-  }
+  ensureBuiltDist();
   tmp = mkdtempSync(path.join(tmpdir(), 'type-compat-'));
   createConsumer(tmp);
   roots = writeProbes(tmp, probes);

@@ -19,7 +19,8 @@ export interface CommandIo {
 
 /** The commands read from stdin (printed by `help`). */
 const COMMANDS = `Commands (one a line; "double quoted" words keep spaces, JSON string syntax):
-  invoke <chaincode> [options] <args...>   run a transaction; print the result as JSON
+  invoke <chaincode> [options] <args...>   run a transaction and commit it; print the result as JSON
+  evaluate <chaincode> [options] <args...> run a transaction as a query: print the result, commit nothing
   init <chaincode> [options] <args...>     run Init
     options: --channel <name>              the channel (default: the peer's)
              --msp <mspId>                 the creator's MSP (default Org1MSP)
@@ -53,6 +54,7 @@ Example:
   fabric-shim-ts start --peer.address 127.0.0.1:7052 --chaincode-id-name mycc:1.0
   # then, on the mock peer's stdin:
   invoke mycc --msp Org2MSP --attr role=auditor --transient secret=s3 CreateAsset a1 blue
+  evaluate mycc ReadAsset a1
 `;
 
 /** Splits a command line on spaces; "double quoted" words are JSON strings. */
@@ -129,10 +131,11 @@ async function run(peer: MockPeer, words: string[]): Promise<unknown> {
   };
   switch (command) {
     case 'invoke':
+    case 'evaluate':
     case 'init': {
       const chaincode = cc();
       const { opts, args } = invokeOptions(peer, rest);
-      const res = await (command === 'init' ? chaincode.init(args, opts) : chaincode.invoke(args, opts));
+      const res = await (command === 'init' ? chaincode.init(args, opts) : command === 'evaluate' ? chaincode.evaluate(args, opts) : chaincode.invoke(args, opts));
       return { ...res, payload: res.payload.toString('utf8'), events: res.events.map((e) => ({ ...e, payload: e.payload.toString('utf8') })) };
     }
     case 'get':

@@ -126,6 +126,16 @@ export class MockChaincode {
     return this.run('TRANSACTION', args, opts);
   }
 
+  /**
+   * Runs Invoke (a TRANSACTION message) as a query, as a gateway Evaluate or `peer chaincode query`
+   * does: the chaincode runs against the committed ledger and the result comes back, but nothing
+   * is ordered or committed, whatever it wrote (`committed` is false, no `validationCode`).
+   * `events` holds the event the chaincode set, which no listener would ever receive.
+   */
+  evaluate(args: readonly (string | Uint8Array)[], opts: InvokeOptions = {}): Promise<InvokeResult> {
+    return this.run('TRANSACTION', args, opts, false);
+  }
+
   /** Sends KEEPALIVE to the chaincode. */
   sendKeepalive(): void {
     this.session.sendKeepalive();
@@ -136,7 +146,7 @@ export class MockChaincode {
     this.session.close();
   }
 
-  private async run(type: 'INIT' | 'TRANSACTION', args: readonly (string | Uint8Array)[], opts: InvokeOptions): Promise<InvokeResult> {
+  private async run(type: 'INIT' | 'TRANSACTION', args: readonly (string | Uint8Array)[], opts: InvokeOptions, order = true): Promise<InvokeResult> {
     const channelId = opts.channel ?? this.context.defaultChannel;
     const signer = await signerOf(opts.identity ?? this.context.defaultIdentity);
     const argBytes = args.map(bytes);
@@ -176,8 +186,9 @@ export class MockChaincode {
       : undefined;
     let status: TransactionStatus | undefined;
     // An error response is not endorsed, so never ordered; a success goes through the same
-    // order -> validate -> commit pipeline as a gateway submit, as one block of its own.
-    if (result.status < 400) {
+    // order -> validate -> commit pipeline as a gateway submit, as one block of its own (not
+    // for evaluate, which is never ordered).
+    if (order && result.status < 400) {
       status = this.context.commit({ txId: built.txId, channelId, timestamp: built.timestamp, readSet: simulation.readSet(), writeSet: simulation.writeSet(), event });
     }
     simulation.discard();

@@ -37,8 +37,21 @@ export async function stopAll(): Promise<void> {
  * variables that would change the mode or the log level, unless `env` sets them).
  */
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, nodeArgs: readonly string[] = []): CliProcess {
+  return spawnCli([...nodeArgs, '--import', 'tsx', 'src/cli.ts', ...args], env);
+}
+
+/**
+ * Runs the BUILT bin, `node dist/cli.js <args>`, as the published package runs it (build it first:
+ * see ensureBuiltDist in ./dist.ts). Only this catches what the bundler changes, such as a
+ * CommonJS build turning `import()` into `require()`.
+ */
+export function runBuiltCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  return spawnCli(['dist/cli.js', ...args], env);
+}
+
+function spawnCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliProcess {
   const base: NodeJS.ProcessEnv = { ...process.env, CHAINCODE_SERVER_ADDRESS: '', CORE_CHAINCODE_LOGGING_SHIM: '', CORE_PEER_ADDRESS: '', CORE_CHAINCODE_ID_NAME: '' };
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...base, ...env } });
+  const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...base, ...env } });
   running.add(child);
   const text = { stdout: '', stderr: '' };
   const waiters: (() => void)[] = [];
