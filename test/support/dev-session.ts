@@ -43,6 +43,8 @@ export function copyExample(example: string, dir: string): string {
   writeFileSync(join(bin, 'fabric-shim-ts'), `#!/bin/sh\nexec "${process.execPath}" --import ${TSX} "${CLI}" "$@"\n`);
   chmodSync(join(bin, 'fabric-shim-ts'), 0o755);
   symlinkSync(join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), join(bin, 'tsc'));
+  // The examples' tsconfig lists `"types": ["node"]` (TypeScript 6 and 7 need it): give it @types/node.
+  symlinkSync(join(ROOT, 'node_modules', '@types'), join(dir, 'node_modules', '@types'), 'dir');
   return dir;
 }
 
