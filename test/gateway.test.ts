@@ -188,6 +188,21 @@ describe('MockPeer gateway with @hyperledger/fabric-gateway', () => {
     resumed.close();
   });
 
+  it('a client that leaves an event stream mid-way is let go; the peer keeps serving and streaming', async () => {
+    const network = gateway.getNetwork('mychannel');
+    const height = peer.ledger.blockHeight();
+    const abandoned = await network.getChaincodeEvents('basic', { startBlock: BigInt(height) });
+    const pending = abandoned[Symbol.asyncIterator]().next();
+    abandoned.close(); // cancels the call while the peer waits for the next block
+    await pending.catch(() => undefined);
+    const after = await contract.submitAsync('put', { arguments: ['after-leave', '1'] });
+    expect((await after.getStatus()).code).toBe(StatusCode.VALID);
+    const events = await network.getChaincodeEvents('basic', { startBlock: (await after.getStatus()).blockNumber });
+    const event = (await events[Symbol.asyncIterator]().next()).value as ChaincodeEvent;
+    expect(event.transactionId).toBe(after.getTransactionId());
+    events.close();
+  });
+
   it('an error response fails endorsement with the chaincode status and message in the details', async () => {
     const error = await contract.submitTransaction('fail', 'no such asset').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EndorseError);
@@ -258,6 +273,11 @@ describe('MockPeer gateway with @hyperledger/fabric-gateway', () => {
       return toBinary(SubmitRequestSchema, request);
     };
     await expectStatus(rawCall(client, 'Submit', envelopeRequest(new Uint8Array(0))), grpc.status.INVALID_ARGUMENT, 'prepared transaction must be signed');
+    // A submit naming a transaction id the envelope does not carry (one this peer never endorsed).
+    const unknownTxId = toBinary(SubmitRequestSchema, create(SubmitRequestSchema, {
+      transactionId: 'f'.repeat(64), channelId: 'mychannel', preparedTransaction: { payload: transaction.getDigest(), signature: await signer(transaction.getDigest()) },
+    }));
+    await expectStatus(rawCall(client, 'Submit', unknownTxId), grpc.status.INVALID_ARGUMENT, `not ${'f'.repeat(64)} on mychannel`);
     await expectStatus(rawCall(client, 'Submit', envelopeRequest(new Uint8Array([1]), Buffer.from('not a payload'))), grpc.status.INVALID_ARGUMENT, 'malformed prepared transaction');
     const forged = unsignedGateway.newSignedTransaction(transaction.getBytes(), await signer(Buffer.from('something else')));
     const forgedError = (await forged.submit().catch((e: unknown) => e)) as GatewayError;
