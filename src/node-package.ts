@@ -110,6 +110,15 @@ function readPackageJson(dir: string): PackageJson {
 
 type Esbuild = typeof import('esbuild');
 
+/** esbuild from the project (a devDependency there), else from beside fabric-shim-ts; a clear error if neither. */
+function loadEsbuild(root: string): Esbuild {
+  try {
+    return createRequire(join(root, 'package.json'))('esbuild') as Esbuild;
+  } catch {
+    return loadPackage<Esbuild>('esbuild', 'fabric-shim-ts package node --bundle');
+  }
+}
+
 /** The bundled file's name inside code.tar.gz's src/. */
 export const BUNDLE_FILE = 'index.js';
 
@@ -126,7 +135,7 @@ export const BUNDLE_FILE = 'index.js';
 export async function bundleProject(dir: string, log: (line: string) => void = () => undefined): Promise<TarFile[]> {
   const root = resolve(dir);
   const pkg = readPackageJson(root);
-  const esbuild = loadPackage<Esbuild>('esbuild', 'fabric-shim-ts package node --bundle');
+  const esbuild = loadEsbuild(root);
   if (pkg.scripts?.build !== undefined) {
     log(`running the build script: ${pkg.scripts.build}`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -24,8 +24,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs `fabric-shim-ts package node <args>` in `cwd` to its end. */
-function packageNode(cwd: string, args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
-  const res = spawnSync(process.execPath, ['--import', TSX, CLI, 'package', 'node', ...args], { cwd, env: cleanEnv(), encoding: 'utf8' });
+function packageNode(cwd: string, args: readonly string[], nodeArgs: readonly string[] = []): { code: number | null; stdout: string; stderr: string } {
+  const res = spawnSync(process.execPath, [...nodeArgs, '--import', TSX, CLI, 'package', 'node', ...args], { cwd, env: cleanEnv(), encoding: 'utf8' });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
@@ -173,6 +173,27 @@ describe('package node --bundle', () => {
     } finally {
       await peer.stop();
     }
+  });
+
+  it('esbuild is loaded only for --bundle, and its absence is one clear line', () => {
+    // A preload that makes 'esbuild' unresolvable, as when it is not installed anywhere (but for
+    // tsx, which runs the CLI's TypeScript here with its own esbuild).
+    const hide = join(work, 'hide-esbuild.js');
+    writeFileSync(hide, [
+      "const Module = require('node:module');",
+      'const resolve = Module._resolveFilename;',
+      'Module._resolveFilename = function (request, parent, ...rest) {',
+      "  const fromTsx = /[\\\\/]node_modules[\\\\/]tsx[\\\\/]/.test(parent?.filename ?? '');",
+      "  if (request === 'esbuild' && !fromTsx) throw Object.assign(new Error(\"Cannot find module 'esbuild'\"), { code: 'MODULE_NOT_FOUND' });",
+      '  return resolve.call(this, request, parent, ...rest);',
+      '};',
+      '',
+    ].join('\n'));
+    const plain = packageNode(project, ['--label', 'no_esbuild', '--output', join(work, 'no-esbuild.tgz')], ['--require', hide]);
+    expect(plain.code).toBe(0);
+    const bundled = packageNode(project, ['--label', 'no_esbuild', '--bundle', '--output', join(work, 'no-esbuild.tgz')], ['--require', hide]);
+    expect(bundled.code).toBe(1);
+    expect(bundled.stderr).toMatch(/^error: fabric-shim-ts package node --bundle needs the package 'esbuild' \(npm install esbuild\): Cannot find module 'esbuild'\n/);
   });
 
   it('a main that is TypeScript is refused with the reason', () => {
