@@ -7,11 +7,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MockPeer } from '../src/testing/mock-peer';
 import { ROOT, copyExample, tempDir } from './support/dev-session';
+import { ensureBuiltDist } from './support/dist';
 
 const CLI = join(ROOT, 'src', 'cli.ts');
 const TSX = pathToFileURL(require.resolve('tsx')).href;
@@ -116,6 +117,8 @@ describe('package node', () => {
 
 describe('package node --bundle', () => {
   const started = new Set<ChildProcess>();
+  // dist/ for the published-build case (built once, when missing or older than src/).
+  beforeAll(() => ensureBuiltDist(), 180_000);
   afterEach(async () => {
     for (const child of started) {
       if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
@@ -126,6 +129,39 @@ describe('package node --bundle', () => {
     }
     started.clear();
   });
+
+  /**
+   * Runs the extracted bundle in `run` as Fabric's node builder does (`npm start -- --peer.address
+   * ... --chaincode-id-name ...`) against a mock peer, and checks transactions, the caller's
+   * certificate and the contract metadata.
+   */
+  async function serveFromBundle(run: string): Promise<void> {
+  const peer = await MockPeer.start();
+  try {
+    const child = spawn('npm', ['start', '--', '--peer.address', peer.address, '--chaincode-id-name', 'x:1'], { cwd: run, env: cleanEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    started.add(child);
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<never>((_, reject) => child.once('exit', (c) => reject(new Error(`npm start exited (${String(c)}):\n${output}`))));
+    const cc = await Promise.race([peer.waitForChaincode('x'), exited]);
+    const created = await cc.invoke(['CreateAsset', 'a1', 'blue', '5', 'Tom', '300']);
+    expect(created.status).toBe(200);
+    const read = await cc.invoke(['ReadAsset', 'a1']);
+    expect(read.status).toBe(200);
+    expect(JSON.parse(Buffer.from(read.payload).toString())).toMatchObject({ ID: 'a1', Color: 'blue', Size: 5, Owner: 'Tom', AppraisedValue: 300 });
+    const who = await cc.invoke(['WhoAmI']);
+    expect(who.status).toBe(200);
+    expect(Buffer.from(who.payload).toString()).toMatch(/^x509::\/.*CN=/);
+    // The contract metadata (decorators' types included) survived the bundle.
+    const meta = await cc.invoke(['org.hyperledger.fabric:GetMetadata']);
+    const contracts = (JSON.parse(Buffer.from(meta.payload).toString()) as { contracts: Record<string, { transactions: { name: string; parameters?: { schema: unknown }[] }[] }> }).contracts;
+    const create = Object.values(contracts).flatMap((c) => c.transactions).find((t) => t.name === 'CreateAsset');
+    expect(create?.parameters?.map((p) => p.schema)).toEqual([{ type: 'string' }, { type: 'string' }, { type: 'number' }, { type: 'string' }, { type: 'number' }]);
+  } finally {
+    await peer.stop();
+  }
+  }
 
   it('builds, bundles, and the bundle serves transactions with npm start and no node_modules', async () => {
     rmSync(join(project, 'dist'), { recursive: true, force: true });
@@ -148,31 +184,26 @@ describe('package node --bundle', () => {
     expect(pkg.dependencies).toBeUndefined();
     expect(existsSync(join(run, 'node_modules'))).toBe(false);
 
-    const peer = await MockPeer.start();
-    try {
-      const child = spawn('npm', ['start', '--', '--peer.address', peer.address, '--chaincode-id-name', 'x:1'], { cwd: run, env: cleanEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      started.add(child);
-      let output = '';
-      child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-      const exited = new Promise<never>((_, reject) => child.once('exit', (c) => reject(new Error(`npm start exited (${String(c)}):\n${output}`))));
-      const cc = await Promise.race([peer.waitForChaincode('x'), exited]);
-      const created = await cc.invoke(['CreateAsset', 'a1', 'blue', '5', 'Tom', '300']);
-      expect(created.status).toBe(200);
-      const read = await cc.invoke(['ReadAsset', 'a1']);
-      expect(read.status).toBe(200);
-      expect(JSON.parse(Buffer.from(read.payload).toString())).toMatchObject({ ID: 'a1', Color: 'blue', Size: 5, Owner: 'Tom', AppraisedValue: 300 });
-      const who = await cc.invoke(['WhoAmI']);
-      expect(who.status).toBe(200);
-      expect(Buffer.from(who.payload).toString()).toMatch(/^x509::\/.*CN=/);
-      // The contract metadata (decorators' types included) survived the bundle.
-      const meta = await cc.invoke(['org.hyperledger.fabric:GetMetadata']);
-      const contracts = (JSON.parse(Buffer.from(meta.payload).toString()) as { contracts: Record<string, { transactions: { name: string; parameters?: { schema: unknown }[] }[] }> }).contracts;
-      const create = Object.values(contracts).flatMap((c) => c.transactions).find((t) => t.name === 'CreateAsset');
-      expect(create?.parameters?.map((p) => p.schema)).toEqual([{ type: 'string' }, { type: 'string' }, { type: 'number' }, { type: 'string' }, { type: 'number' }]);
-    } finally {
-      await peer.stop();
-    }
+    await serveFromBundle(run);
+  });
+
+  it('bundles against the published build (dist/, through the package exports) the same way', async () => {
+    // The example as an installed package sees fabric-shim-ts: this checkout's package.json
+    // (exports -> dist/) and its dependencies.
+    const installed = join(work, 'installed');
+    mkdirSync(join(installed, 'node_modules', '.bin'), { recursive: true });
+    for (const entry of ['package.json', 'tsconfig.json', 'src']) cpSync(join(project, entry), join(installed, entry), { recursive: true });
+    symlinkSync(ROOT, join(installed, 'node_modules', 'fabric-shim-ts'), 'dir');
+    symlinkSync(join(ROOT, 'node_modules', '@types'), join(installed, 'node_modules', '@types'), 'dir');
+    symlinkSync(join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), join(installed, 'node_modules', '.bin', 'tsc'));
+    const res = packageNode(installed, ['--label', 'asset_d', '--bundle', '--output', join(work, 'dist-bundled.tar.gz')]);
+    expect(res.stderr).toMatch(/wrote .*dist-bundled\.tar\.gz \(node, bundled\)/);
+    expect(res.code).toBe(0);
+    const code = join(untar(join(work, 'dist-bundled.tar.gz'), join(work, 'dist-outer')), 'code.tar.gz');
+    const run = join(untar(code, join(work, 'dist-run')), 'src');
+    // The shim came from dist/, not from the sources.
+    expect(readFileSync(join(run, 'index.js'), 'utf8')).toContain('dist/contract/index.js');
+    await serveFromBundle(run);
   });
 
   it('esbuild is loaded only for --bundle, and its absence is one clear line', () => {
