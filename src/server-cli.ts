@@ -34,6 +34,8 @@ Options:
 
 Example:
   CHAINCODE_ID=$(fabric-shim-ts package ccaas --label mycc_1.0 --address mycc.example.com:9999 --output mycc.tar.gz)
+
+For the peer's node builder instead: fabric-shim-ts package node --help
 `;
 
 const PACKAGE_VALUE_FLAGS = ['label', 'address', 'dial-timeout', 'root-cert', 'client-key', 'client-cert', 'output'];

@@ -102,6 +102,13 @@ describe('package node', () => {
     rmSync(join(project, 'out.tgz'));
   });
 
+  it('--help prints its usage and writes nothing', () => {
+    const res = packageNode(project, ['--help']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Usage: fabric-shim-ts package node --label <label> \[--output <file>\] \[--bundle\]\n/);
+    expect(existsSync(join(project, 'undefined.tar.gz'))).toBe(false);
+  });
+
   it('refuses a bad label, and a folder without package.json', () => {
     const bad = packageNode(project, ['--label', 'a b']);
     expect(bad.code).toBe(1);
