@@ -125,13 +125,14 @@ export function createCcaasPackage(opts: CcaasPackageOptions): CcaasPackage {
   return { bytes, packageId: packageIdOf(opts.label, bytes), connection, metadata };
 }
 
-function gzip(data: Uint8Array): Uint8Array {
+/** gzip of `data` (the compression `peer` and the builders read). */
+export function gzip(data: Uint8Array): Uint8Array {
   return new Uint8Array(gzipSync(data));
 }
 
 const BLOCK = 512;
 
-/** A POSIX ustar archive of regular files (no directories, links or long names). */
+/** A POSIX ustar archive of regular files (no directories or links); names up to 100 bytes, or 255 split at a '/'. */
 export function ustarArchive(files: readonly TarFile[]): Uint8Array {
   const parts: Uint8Array[] = [];
   for (const file of files) {
@@ -150,9 +151,19 @@ export function ustarArchive(files: readonly TarFile[]): Uint8Array {
 }
 
 function ustarHeader(file: TarFile): Uint8Array {
-  const name = new TextEncoder().encode(file.name);
+  const encoded = new TextEncoder().encode(file.name);
+  // ustar: a name over 100 bytes is split at a '/' into a prefix (up to 155 bytes) and a name.
+  let prefix = new Uint8Array(0);
+  let name = encoded;
+  if (encoded.length > 100) {
+    const slash = encoded.lastIndexOf(0x2f, 155);
+    if (slash > 0 && encoded.length - slash - 1 <= 100 && encoded.length - slash - 1 > 0) {
+      prefix = encoded.subarray(0, slash);
+      name = encoded.subarray(slash + 1);
+    }
+  }
   if (name.length === 0 || name.length > 100) {
-    throw new ShimError('CONFIG', `tar entry name must be 1-100 bytes: '${file.name}'`);
+    throw new ShimError('CONFIG', `tar entry name must be 1-100 bytes (or up to 255 with a '/' within its first 156): '${file.name}'`);
   }
   const h = new Uint8Array(BLOCK);
   const ascii = (offset: number, text: string) => h.set(new TextEncoder().encode(text), offset);
@@ -168,6 +179,7 @@ function ustarHeader(file: TarFile): Uint8Array {
   ascii(148, '        '); // checksum is computed with its own field as spaces
   ascii(156, '0'); // regular file: the only type the peer accepts
   ascii(257, 'ustar\u000000');
+  h.set(prefix, 345);
   let sum = 0;
   for (const b of h) sum += b;
   ascii(148, sum.toString(8).padStart(6, '0') + '\u0000 ');

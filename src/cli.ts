@@ -17,6 +17,7 @@ Commands:
   start               register the chaincode with a peer and serve it (fabric-chaincode-node's start)
   server              serve the chaincode as a service: the peer dials it (chaincode-as-a-service)
   package ccaas       write a chaincode-as-a-service install package and print its package id
+  package node        write a node install package (optionally one bundled file) and print its package id
   mock-peer           run a mock peer with an in-memory ledger, driven from stdin, for manual testing
   dev                 run this package's chaincode behind a mock peer with the Fabric Gateway, for an app
   metadata generate   print or write the contract metadata

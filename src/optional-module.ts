@@ -16,7 +16,7 @@ const load = createRequire(typeof __filename === 'string' ? __filename : `${proc
  */
 export function loadPackage<T>(name: string, neededFor: string): T {
   try {
-    return load(name) as T;
+    return loadNamed(name) as T;
   } catch (cause) {
     const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
     throw new ShimError('CONFIG', `${neededFor} needs the package '${name}' (npm install ${name}): ${why}`, { cause });
@@ -26,8 +26,19 @@ export function loadPackage<T>(name: string, neededFor: string): T {
 /** Loads package `name` now, or returns undefined when it is not installed or fails to load. */
 export function tryLoadPackage<T>(name: string): T | undefined {
   try {
-    return load(name) as T;
+    return loadNamed(name) as T;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Packages bundled with the chaincode (`fabric-shim-ts package node --bundle`), which the bundle's
+ * entry registers by name here before it loads anything: a bundle has no node_modules to resolve from.
+ */
+const BUNDLED = Symbol.for('fabric-shim-ts.bundled-packages');
+
+function loadNamed(name: string): unknown {
+  const bundled = (globalThis as { [BUNDLED]?: Record<string, (() => unknown) | undefined> })[BUNDLED]?.[name];
+  return bundled !== undefined ? bundled() : load(name);
 }

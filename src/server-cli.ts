@@ -1,12 +1,14 @@
 /**
  * CLI subcommands of chaincode-as-a-service:
  * - `fabric-shim-ts package ccaas --label L --address host:port [--tls ...] [--output file]`
+ * - `fabric-shim-ts package node --label L [--output file] [--bundle]` (src/node-package.ts)
  * - `fabric-shim-ts server` (fabric-chaincode-node's `server` command: same flags and env).
  *
  * Both return an exit code; only src/cli.ts turns it into the process exit status.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createCcaasPackage } from './ccaas-package';
+import { resolve, relative } from 'node:path';
+import { createCcaasPackage, validateLabel } from './ccaas-package';
 import type { ChaincodeInterface } from './chaincode';
 import { loadChaincode, loadFailureDetail } from './chaincode-module';
 import { readGrpcFlags, readPemOrBase64, readSetting } from './config';
@@ -32,6 +34,8 @@ Options:
 
 Example:
   CHAINCODE_ID=$(fabric-shim-ts package ccaas --label mycc_1.0 --address mycc.example.com:9999 --output mycc.tar.gz)
+
+For the peer's node builder instead: fabric-shim-ts package node --help
 `;
 
 const PACKAGE_VALUE_FLAGS = ['label', 'address', 'dial-timeout', 'root-cert', 'client-key', 'client-cert', 'output'];
@@ -84,6 +88,7 @@ function readPemFile(file: string | undefined, what: string): string | undefined
  * and returns 0; prints the problem and returns 1 on bad input.
  */
 export async function packageCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'node') return nodePackageCommand(argv.slice(1));
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(PACKAGE_USAGE);
     return 0;
@@ -91,7 +96,7 @@ export async function packageCommand(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv, PACKAGE_VALUE_FLAGS, PACKAGE_BOOLEAN_FLAGS);
     if (args.positionals.length !== 1 || args.positionals[0] !== 'ccaas') {
-      throw new ShimError('CONFIG', "the only package type is 'ccaas': fabric-shim-ts package ccaas --label L --address host:port");
+      throw new ShimError('CONFIG', "the package type is 'ccaas' (fabric-shim-ts package ccaas --label L --address host:port) or 'node' (fabric-shim-ts package node --label L)");
     }
     const label = args.values.get('label');
     const address = args.values.get('address');
@@ -121,6 +126,56 @@ export async function packageCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     return reportFailure(err, PACKAGE_USAGE);
+  }
+}
+
+const NODE_PACKAGE_USAGE = `Usage: fabric-shim-ts package node --label <label> [--output <file>] [--bundle]
+
+Run in a contract package's folder: writes the install package that
+\`peer lifecycle chaincode package --lang node\` writes (metadata.json, and code.tar.gz with the
+folder's files under src/ but node_modules, .git and other dot-folders) and prints its package id.
+
+Options:
+  --label <label>    package label (alphanumerics separated by . + - _)
+  --output <file>    where to write the package (default <label>.tar.gz)
+  --bundle           the code is one JavaScript file (the package's built "main" and its
+                     dependencies, fabric-shim-ts included) and a package.json with no
+                     dependencies: the peer's node builder installs nothing. Runs the package's
+                     build script first; needs esbuild (npm install --save-dev esbuild)
+
+Example:
+  fabric-shim-ts package node --label asset_1.0 --bundle --output asset.tar.gz
+  peer lifecycle chaincode install asset.tar.gz
+`;
+
+/** `fabric-shim-ts package node ...` (argv after `node`): as {@link packageCommand}. */
+async function nodePackageCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(NODE_PACKAGE_USAGE);
+    return 0;
+  }
+  try {
+    const args = parseArgs(argv, ['label', 'output'], ['bundle']);
+    if (args.positionals.length > 0) throw new ShimError('CONFIG', `unexpected argument '${args.positionals[0] ?? ''}'`);
+    const label = args.values.get('label');
+    if (label === undefined) throw new ShimError('CONFIG', '--label is required');
+    const { createNodePackage, projectFiles, bundleProject } = await import('./node-package');
+    validateLabel(label);
+    const output = resolve(args.values.get('output') ?? `${label}.tar.gz`);
+    const bundle = args.booleans.has('bundle');
+    const dir = process.cwd();
+    const files = bundle ? await bundleProject(dir, (line) => process.stderr.write(`${line}\n`)) : projectFiles(dir, [output]);
+    const pkg = createNodePackage({ label, path: '.', files });
+    try {
+      writeFileSync(output, pkg.bytes);
+    } catch (err) {
+      throw new ShimError('CONFIG', `cannot write package '${output}': ${(err as Error).message}`, { cause: err });
+    }
+    process.stderr.write(`wrote ${relative(dir, output) || output} (node, ${bundle ? 'bundled' : `${files.length} files`})\n`);
+    process.stdout.write(`${pkg.packageId}\n`);
+    return 0;
+  } catch (err) {
+    return reportFailure(err, NODE_PACKAGE_USAGE);
   }
 }
 

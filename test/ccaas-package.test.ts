@@ -89,6 +89,16 @@ describe('ccaas package', () => {
     expect(new Uint8Array(readFileSync(join(out, 'big.bin')))).toEqual(big);
     expect(() => ustarArchive([{ name: 'x'.repeat(101), data: new Uint8Array(0) }])).toThrow(ShimError);
   });
+
+  it('ustar writer: a name over 100 bytes is split at a slash into the prefix field, as the system tar reads it', () => {
+    const long = `src/${'d'.repeat(60)}/${'e'.repeat(60)}/${'f'.repeat(90)}.js`;
+    const file = join(dir, 'long.tar');
+    writeFileSync(file, ustarArchive([{ name: long, data: new TextEncoder().encode('long') }]));
+    expect(execFileSync('tar', ['-tf', file]).toString()).toBe(`${long}\n`);
+    expect(readFileSync(join(untar(file, false), long), 'utf8')).toBe('long');
+    // No slash leaves a last part of at most 100 bytes.
+    expect(() => ustarArchive([{ name: `src/${'g'.repeat(101)}`, data: new Uint8Array(0) }])).toThrow(/1-100 bytes/);
+  });
 });
 
 describe('fabric-shim-ts package ccaas', () => {
@@ -137,7 +147,7 @@ describe('fabric-shim-ts package ccaas', () => {
     const cases: [string[], RegExp][] = [
       [['ccaas', '--address', 'a:1'], /--label is required/],
       [['ccaas', '--label', 'x'], /--address is required/],
-      [['docker', '--label', 'x', '--address', 'a:1'], /only package type is 'ccaas'/],
+      [['docker', '--label', 'x', '--address', 'a:1'], /the package type is 'ccaas' .* or 'node'/],
       [['ccaas', '--label', 'x', '--address', 'a:1', '--tls'], /root certificate/],
       [['ccaas', '--label', 'x', '--address', 'a:1', '--bogus'], /unknown option --bogus/],
       [['ccaas', '--label', 'x', '--address', 'a:1', '--tls', '--root-cert', join(dir, 'missing.pem')], /cannot read root certificate file/],
