@@ -2,11 +2,11 @@
 // writes a key, or changes its policy, must be endorsed as the key's committed policy says, else
 // it commits as ENDORSEMENT_POLICY_FAILURE and changes nothing. The mock peer endorses as peer0
 // of Org1MSP alone, so a policy that also names Org2MSP can no longer be met.
-import * as grpc from '@grpc/grpc-js';
-import { CommitError, connect, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import { CommitError, type Contract } from '@hyperledger/fabric-gateway';
 import { KeyEndorsementPolicy, Shim, type ChaincodeInterface, type ChaincodeStub } from '../src';
-import { MockPeer, TxValidationCode } from '../src/testing';
+import { TxValidationCode, type MockPeer } from '../src/testing';
 import { peerEndorser, policySatisfied } from '../src/testing/key-policies';
+import { startGatewayClient, type GatewayClient } from './support/gateway-client';
 
 class Guarded implements ChaincodeInterface {
   async Init() {
@@ -25,24 +25,16 @@ class Guarded implements ChaincodeInterface {
   }
 }
 
+let session: GatewayClient;
 let peer: MockPeer;
-let client: grpc.Client;
-let gateway: Gateway;
 let contract: Contract;
 
 beforeAll(async () => {
-  peer = await MockPeer.start({ gateway: true });
-  await peer.launch('guarded', new Guarded());
-  client = new grpc.Client(peer.address, grpc.credentials.createInsecure());
-  gateway = connect({ client, ...(await peer.gatewayCredentials()) });
-  contract = gateway.getNetwork('mychannel').getContract('guarded');
+  session = await startGatewayClient('guarded', new Guarded());
+  ({ peer, contract } = session);
 });
 
-afterAll(async () => {
-  gateway.close();
-  client.close();
-  await peer.stop();
-});
+afterAll(() => session.stop());
 
 const orgsOf = (key: string): string[] => new KeyEndorsementPolicy(peer.ledger.getMetadata('guarded', key).VALIDATION_PARAMETER).listOrgs();
 

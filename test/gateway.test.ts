@@ -7,6 +7,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { Shim, type ChaincodeInterface, type ChaincodeStub } from '../src';
 import { EvaluateRequestSchema, SubmitRequestSchema } from '../src/gen/gateway/gateway_pb';
 import { IdentityFactory, MockPeer, TxValidationCode, gatewayCredentials } from '../src/testing';
+import { startGatewayClient, type GatewayClient } from './support/gateway-client';
 
 /** A small key/value chaincode on the plain shim API. */
 class Basic implements ChaincodeInterface {
@@ -58,24 +59,18 @@ function rawCall(client: grpc.Client, method: string, request: Uint8Array): Prom
 }
 
 describe('MockPeer gateway with @hyperledger/fabric-gateway', () => {
+  let session: GatewayClient;
   let peer: MockPeer;
   let client: grpc.Client;
   let gateway: Gateway;
   let contract: Contract;
 
   beforeAll(async () => {
-    peer = await MockPeer.start({ gateway: true });
-    await peer.launch('basic', new Basic());
-    client = new grpc.Client(peer.address, grpc.credentials.createInsecure());
-    gateway = connect({ client, ...(await peer.gatewayCredentials()) });
-    contract = gateway.getNetwork('mychannel').getContract('basic');
+    session = await startGatewayClient('basic', new Basic());
+    ({ peer, client, gateway, contract } = session);
   });
 
-  afterAll(async () => {
-    gateway.close();
-    client.close();
-    await peer.stop();
-  });
+  afterAll(() => session.stop());
 
   it('evaluates: returns the chaincode result and commits nothing', async () => {
     peer.ledger.put('basic', 'seeded', 'hello');
