@@ -8,6 +8,7 @@ import type { ChaincodeInterface } from '../src/chaincode';
 import { createTestCa, createTlsFixture, type TlsFixture } from '../src/testing/tls';
 import { chaincode } from './fixtures/server-chaincode';
 import { RawPeer } from './fixtures/server-peer';
+import { gate } from './support/sync';
 
 const CCID = 'basic_1.0:4f0e0b2f1f6f8b9c0d3e2a1b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d';
 
@@ -21,15 +22,6 @@ function counted(): { cc: ChaincodeInterface; calls: () => number } {
     },
     calls: () => calls,
   };
-}
-
-/** Lets a test hold a transaction at its talk-back until it says so. */
-function gate(): { wait: Promise<void>; open: () => void; reached: Promise<void>; arrive: () => void } {
-  let open!: () => void;
-  let arrive!: () => void;
-  const wait = new Promise<void>((r) => { open = r; });
-  const reached = new Promise<void>((r) => { arrive = r; });
-  return { wait, open, reached, arrive };
 }
 
 const servers: ChaincodeServer[] = [];
