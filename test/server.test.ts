@@ -222,8 +222,13 @@ describe('ChaincodeServer.stop', () => {
 
   it('is idempotent and safe before start', async () => {
     const never = server(chaincode, { ccid: CCID, address: '127.0.0.1:0' });
-    await never.stop();
+    await expect(never.stop()).resolves.toBeUndefined();
     const s = await startServer(chaincode);
-    await Promise.all([s.stop(), s.stop()]);
+    const first = s.stop();
+    // Idempotent: a second stop() is the same stop, not a second drain and close.
+    expect(s.stop()).toBe(first);
+    await first;
+    // And it did stop: the address no longer takes peers.
+    await expect(RawPeer.connect(s.address)).rejects.toBeDefined();
   });
 });
