@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { loadChaincode } from '../src/chaincode-module';
 import { readServerConfig } from '../src/server-cli';
 import { createTestCa, createTlsFixture, type TlsFixture } from '../src/testing/tls';
-import { RawPeer } from './fixtures/server-peer';
+import { RawPeer } from './support/raw-peer';
 import { gate, until } from './support/sync';
 
 const ROOT = resolve(__dirname, '..');

@@ -5,7 +5,7 @@
  */
 import { server, type ChaincodeServer } from '../src/server';
 import { chaincode } from './fixtures/server-chaincode';
-import { RawPeer } from './fixtures/server-peer';
+import { RawPeer } from './support/raw-peer';
 import { frozenRelay } from './support/frozen-relay';
 import { LogWatch } from './support/sync';
 import { createLogger, setLogSink } from '../src/logger';

@@ -1,5 +1,5 @@
 /**
- * Chaincode as a service over real loopback sockets: the peer (test/fixtures/server-peer.ts)
+ * Chaincode as a service over real loopback sockets: the peer (test/support/raw-peer.ts)
  * dials the ChaincodeServer, plain, TLS and mutual TLS, and runs transactions through the same
  * handler client mode uses.
  */
@@ -7,7 +7,7 @@ import { ChaincodeServer, server, type ChaincodeServerOpts } from '../src/server
 import type { ChaincodeInterface } from '../src/chaincode';
 import { createTestCa, createTlsFixture, type TlsFixture } from '../src/testing/tls';
 import { chaincode } from './fixtures/server-chaincode';
-import { RawPeer } from './fixtures/server-peer';
+import { RawPeer } from './support/raw-peer';
 import { gate } from './support/sync';
 
 const CCID = 'basic_1.0:4f0e0b2f1f6f8b9c0d3e2a1b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d';
