@@ -37,6 +37,11 @@ const chaincode = {
 
 const input = (...args: string[]): Uint8Array => toBinary(ChaincodeInputSchema, create(ChaincodeInputSchema, { args: args.map((a) => Buffer.from(a)) }));
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
+/**
+ * A row waits for the messages it expects (on the stream's send events); one that never comes
+ * fails the row after this long rather than after jest's 30 s.
+ */
+const MESSAGE_WAIT_MS = 5_000;
 /** One turn of the event loop: whatever the handler does in reaction to a message has been done. */
 const settled = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -239,7 +244,7 @@ describe('state x inbound message type', () => {
       expect(stream.closed).toBeUndefined();
     }
     handler.close();
-  });
+  }, MESSAGE_WAIT_MS);
 });
 
 describe('READY: what the peer announces', () => {
@@ -290,7 +295,7 @@ describe('ready, one transaction waiting on its GET_STATE', () => {
     expect(handler.phase).toBe('ready');
     expect(outcome()).toBe('pending');
     handler.close();
-  });
+  }, MESSAGE_WAIT_MS);
 });
 
 describe('the peer ends the stream', () => {
