@@ -5,7 +5,7 @@
  */
 import './fixtures/contract-quiet';
 import * as official from './fixtures/contract-official/assets';
-import * as ours from './fixtures/contract-ours/assets';
+import { ours } from './support/contract-ours';
 import { FakeStub, creatorPem } from './fixtures/contract-fake-stub';
 import { chaincodeFromContracts } from '../src/contract';
 import type { ChaincodeResponse } from '../src/index';

@@ -7,7 +7,7 @@ import './fixtures/contract-quiet';
 import { Context, Contract, Transaction, chaincodeFromContracts } from '../src/contract';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { MockChaincode } from '../src/testing/mock-chaincode';
-import * as ours from './fixtures/contract-ours/assets';
+import { ours } from './support/contract-ours';
 
 class Extras extends Contract {
   constructor() {

@@ -8,20 +8,14 @@ import { shimLogger } from '../src/logger';
 import { success, error, type ChaincodeResponse } from '../src/response';
 import type { ChaincodeStub } from '../src/stub';
 import { ScriptedPeer, PeerConnection, additionalParams } from './support/scripted-peer';
+import { gate, type Gate } from './support/sync';
 
 const quiet = shimLogger('handler-test');
 quiet.level = 'critical';
 
-/** A deferred the test resolves to let a transaction go on. */
-function gate(): { promise: Promise<void>; open(): void } {
-  let open!: () => void;
-  const promise = new Promise<void>((r) => (open = r));
-  return { promise, open };
-}
-
 /** Errors the chaincode saw, so tests can assert on what the stub's calls rejected with. */
 const seen: unknown[] = [];
-const gates = new Map<string, ReturnType<typeof gate>>();
+const gates = new Map<string, Gate>();
 
 const chaincode = {
   async Init(): Promise<ChaincodeResponse> {
@@ -44,7 +38,7 @@ const chaincode = {
         return success(Buffer.from(values.map((v) => v.toString()).join(',')));
       }
       case 'wait': {
-        await gates.get(params[0] ?? '')?.promise;
+        await gates.get(params[0] ?? '')?.wait;
         return success(Buffer.from(`waited ${params[0]}`));
       }
       case 'throw': throw new Error('boom');

@@ -11,15 +11,15 @@
 import fc from 'fast-check';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeInputSchema } from '../src/gen/peer/chaincode_pb';
-import { ChaincodeMessage_Type as Type, ChaincodeMessageSchema, type ChaincodeMessage } from '../src/gen/peer/chaincode_shim_pb';
+import { ChaincodeMessage_Type as Type } from '../src/gen/peer/chaincode_shim_pb';
 import { ChaincodeHandler } from '../src/handler';
-import type { PeerStream, StreamListener } from '../src/stream';
 import { connect, type ChaincodeConnection } from '../src/shim';
 import { createLogger, setLogSink } from '../src/logger';
 import { error, success, type ChaincodeResponse } from '../src/response';
 import type { ChaincodeStub } from '../src/stub';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { MockChaincode } from '../src/testing/mock-chaincode';
+import { MemoryStream } from '../src/testing/memory-stream';
 
 setLogSink({ write: () => undefined });
 const quiet = createLogger('property', { level: 'debug' }); // debug: the logging paths run too
@@ -28,30 +28,6 @@ const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => void unhandled.push(reason);
 beforeAll(() => process.on('unhandledRejection', onUnhandled));
 afterAll(() => process.off('unhandledRejection', onUnhandled));
-
-/** An in-memory PeerStream: the test plays the peer synchronously, with no transport in between. */
-class MemoryStream implements PeerStream {
-  readonly remote = 'memory';
-  readonly sent: ChaincodeMessage[] = [];
-  listener: StreamListener | undefined;
-  ended = false;
-  send(msg: ChaincodeMessage): void {
-    if (this.ended) throw new Error('stream ended');
-    this.sent.push(msg);
-  }
-  listen(listener: StreamListener): void {
-    this.listener = listener;
-  }
-  end(): void {
-    this.ended = true;
-  }
-  destroy(): void {
-    this.ended = true;
-  }
-  deliver(fields: { type: number; txid?: string; channelId?: string; payload?: Uint8Array }): void {
-    this.listener!.onMessage(create(ChaincodeMessageSchema, { ...fields, type: fields.type as Type }));
-  }
-}
 
 describe('random peer message sequences', () => {
   const chaincode = {

@@ -16,8 +16,11 @@ import type { ChaincodeStub } from '../src/stub';
 import { MockPeer } from '../src/testing/mock-peer';
 import { ScriptedPeer, type PeerConnection } from './support/scripted-peer';
 import { frozenRelay } from './support/frozen-relay';
+import { EventList, LogWatch } from './support/sync';
 
-setLogSink({ write: () => undefined });
+/** Every log record, kept silent: the server's 'peer connection failed' is what a test waits on. */
+const logs = new LogWatch();
+setLogSink(logs);
 const log = createLogger('reliability-stream', { level: 'debug' });
 
 const unhandled: unknown[] = [];
@@ -26,7 +29,7 @@ beforeAll(() => process.on('unhandledRejection', onUnhandled));
 afterAll(() => process.off('unhandledRejection', onUnhandled));
 
 /** What each transaction's stub call settled with. */
-const outcomes: unknown[] = [];
+const outcomes = new EventList<unknown>();
 const chaincode = {
   Init: async (): Promise<ChaincodeResponse> => success(),
   async Invoke(stub: ChaincodeStub): Promise<ChaincodeResponse> {
@@ -44,14 +47,13 @@ const chaincode = {
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
-  outcomes.length = 0;
+  outcomes.clear();
   await new Promise((r) => setImmediate(r));
   expect(unhandled).toEqual([]);
 });
 
-const until = async (cond: () => boolean): Promise<void> => {
-  while (!cond()) await new Promise((r) => setTimeout(r, 10));
-};
+/** One turn of the event loop: every promise continuation pending now has run. */
+const settled = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** Connects the chaincode to a scripted peer and starts two transactions waiting on GET_STATE. */
 async function twoWaiting(grpc?: Record<string, number>, via?: (address: string) => Promise<string>) {
@@ -72,9 +74,11 @@ async function twoWaiting(grpc?: Record<string, number>, via?: (address: string)
 }
 
 async function expectPendingCallsRejected(conn: ChaincodeConnection): Promise<void> {
-  await until(() => outcomes.length === 2);
-  for (const o of outcomes) expect(o).toMatchObject({ name: 'Error', code: 'STREAM_CLOSED' });
-  await until(() => conn.handler.inFlight === 0);
+  await outcomes.reach(2);
+  for (const o of outcomes.items) expect(o).toMatchObject({ name: 'Error', code: 'STREAM_CLOSED' });
+  // Both transactions answered their rejection by throwing; retiring them takes only promise continuations.
+  await settled();
+  expect(conn.handler.inFlight).toBe(0);
 }
 
 test('the peer ends the stream mid-transaction: waiting calls reject STREAM_CLOSED, nothing is held', async () => {
@@ -145,7 +149,7 @@ describe('fabric-shim-ts start in a child process', () => {
 });
 
 test('server mode: one peer connection failing mid-transaction leaves the others serving', async () => {
-  const srv: ChaincodeServer = server(chaincode, { ccid: 'svc:1', address: '127.0.0.1:0' });
+  const srv: ChaincodeServer = server(chaincode, { ccid: 'svc:1', address: '127.0.0.1:0', logger: log });
   await srv.start();
   cleanups.push(() => srv.stop(500));
   const peers = await Promise.all([MockPeer.start({ logger: log }), MockPeer.start({ logger: log })]);
@@ -154,9 +158,12 @@ test('server mode: one peer connection failing mid-transaction leaves the others
   healthy!.session.faults.delay('GET_STATE', 50);
   peers[1]!.ledger.put('svc', 'k', 'healthy value');
   failing!.faults.closeStreamOn('GET_STATE');
+  const dropped = logs.next(/^peer (connection failed|disconnected)$/);
   const [lost, ...served] = await Promise.allSettled([failing!.invoke(['k']), healthy!.invoke(['k']), healthy!.invoke(['k'])]);
   expect(lost).toMatchObject({ status: 'rejected', reason: { code: 'STREAM_CLOSED' } });
   for (const s of served) expect(s).toMatchObject({ status: 'fulfilled', value: { status: 200, payload: Buffer.from('healthy value') } });
-  await until(() => srv.connections === 1);
+  await dropped;
+  await settled(); // the server forgets the handler right after logging its end
+  expect(srv.connections).toBe(1);
   expect(await healthy!.invoke(['k'])).toMatchObject({ status: 200 });
 });

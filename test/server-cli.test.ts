@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { loadChaincode } from '../src/chaincode-module';
 import { readServerConfig } from '../src/server-cli';
 import { createTestCa, createTlsFixture, type TlsFixture } from '../src/testing/tls';
-import { RawPeer } from './fixtures/server-peer';
+import { RawPeer } from './support/raw-peer';
+import { gate, until } from './support/sync';
 
 const ROOT = resolve(__dirname, '..');
 const CCID = 'kv_1:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
@@ -138,24 +139,18 @@ describe('fabric-shim-ts server (child process)', () => {
     expect(peer.registeredAs).toBe(CCID);
     peer.state.set('k', Buffer.from('old'));
 
-    let release!: () => void;
-    const released = new Promise<void>((r) => { release = r; });
-    let reachedPeer!: () => void;
-    const reached = new Promise<void>((r) => { reachedPeer = r; });
+    const g = gate();
     peer.onTalkBack = async () => {
-      reachedPeer();
-      await released;
+      g.arrive();
+      await g.wait;
     };
     const tx = peer.invoke(['put', 'k', 'new']);
-    await reached; // the transaction waits on the peer inside the child
+    await g.reached; // the transaction waits on the peer inside the child
     cli.child.kill('SIGTERM');
-    // Wait until the child has taken the signal, then let the transaction go on.
-    await new Promise<void>((r) => {
-      const check = () => (cli.stderr().includes('SIGTERM') ? r() : setTimeout(check, 10));
-      check();
-    });
+    // Wait until the child has taken the signal (its stderr says so), then let the transaction go on.
+    await until(cli.child.stderr, 'data', () => cli.stderr().includes('SIGTERM'));
     peer.onTalkBack = undefined;
-    release();
+    g.open();
     expect(await tx).toMatchObject({ type: 'COMPLETED', status: 200, payload: 'old' });
     expect(Buffer.from(peer.state.get('k')!).toString()).toBe('new');
     expect(await cli.exit).toBe(0);

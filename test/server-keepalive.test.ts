@@ -5,13 +5,15 @@
  */
 import { server, type ChaincodeServer } from '../src/server';
 import { chaincode } from './fixtures/server-chaincode';
-import { RawPeer } from './fixtures/server-peer';
+import { RawPeer } from './support/raw-peer';
 import { frozenRelay } from './support/frozen-relay';
+import { LogWatch } from './support/sync';
+import { createLogger, setLogSink } from '../src/logger';
 
-
-const until = async (cond: () => boolean): Promise<void> => {
-  while (!cond()) await new Promise((r) => setTimeout(r, 20));
-};
+/** The server's log, kept silent: its 'peer connection failed' line is the event a test waits on. */
+const logs = new LogWatch();
+setLogSink(logs);
+const log = createLogger('keepalive', { level: 'info' });
 
 let srv: ChaincodeServer;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -22,7 +24,7 @@ afterEach(async () => {
 /** Pings every 100 ms; `timeoutMs` is how long an unanswered ping is tolerated. */
 async function start(timeoutMs: number): Promise<ChaincodeServer> {
   srv = server(chaincode, {
-    ccid: 'ka:1', address: '127.0.0.1:0',
+    ccid: 'ka:1', address: '127.0.0.1:0', logger: log,
     'grpc.keepalive_time_ms': 100,
     'grpc.keepalive_timeout_ms': timeoutMs,
   });
@@ -34,9 +36,12 @@ async function start(timeoutMs: number): Promise<ChaincodeServer> {
 it('keeps an idle, healthy peer connection across many keepalive periods', async () => {
   // A generous ping timeout: the peer side runs in this (possibly busy) test process.
   await start(5_000);
-  const peer = await RawPeer.connect(srv.address);
+  // Through a relay that is never frozen: it only counts the pings the peer side answers.
+  const path = await frozenRelay(srv.address);
+  cleanups.push(() => path.close());
+  const peer = await RawPeer.connect(path.address);
   cleanups.push(() => peer.close());
-  await new Promise((r) => setTimeout(r, 1_000)); // ten ping periods with no traffic
+  await path.pingsAnswered(10); // ten ping periods with no traffic
   expect(srv.connections).toBe(1);
   expect(await peer.invoke(['put', 'k', 'v'])).toMatchObject({ type: 'COMPLETED', status: 200 });
 });
@@ -49,6 +54,10 @@ it('notices a peer that went silent and drops its connection', async () => {
   cleanups.push(() => peer.close());
   expect(await peer.invoke(['put', 'k', 'v'])).toMatchObject({ type: 'COMPLETED' });
   expect(srv.connections).toBe(1);
+  const dropped = logs.next(/^peer (connection failed|disconnected)$/);
   path.freeze();
-  await until(() => srv.connections === 0);
+  await dropped;
+  // The server has let go of the connection (its socket is closed) once the relay sees it close.
+  await path.targetClosed();
+  expect(srv.connections).toBe(0);
 });

@@ -1,5 +1,5 @@
 /**
- * Chaincode as a service over real loopback sockets: the peer (test/fixtures/server-peer.ts)
+ * Chaincode as a service over real loopback sockets: the peer (test/support/raw-peer.ts)
  * dials the ChaincodeServer, plain, TLS and mutual TLS, and runs transactions through the same
  * handler client mode uses.
  */
@@ -7,7 +7,8 @@ import { ChaincodeServer, server, type ChaincodeServerOpts } from '../src/server
 import type { ChaincodeInterface } from '../src/chaincode';
 import { createTestCa, createTlsFixture, type TlsFixture } from '../src/testing/tls';
 import { chaincode } from './fixtures/server-chaincode';
-import { RawPeer } from './fixtures/server-peer';
+import { RawPeer } from './support/raw-peer';
+import { gate } from './support/sync';
 
 const CCID = 'basic_1.0:4f0e0b2f1f6f8b9c0d3e2a1b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d';
 
@@ -21,15 +22,6 @@ function counted(): { cc: ChaincodeInterface; calls: () => number } {
     },
     calls: () => calls,
   };
-}
-
-/** Lets a test hold a transaction at its talk-back until it says so. */
-function gate(): { wait: Promise<void>; open: () => void; reached: Promise<void>; arrive: () => void } {
-  let open!: () => void;
-  let arrive!: () => void;
-  const wait = new Promise<void>((r) => { open = r; });
-  const reached = new Promise<void>((r) => { arrive = r; });
-  return { wait, open, reached, arrive };
 }
 
 const servers: ChaincodeServer[] = [];
@@ -230,8 +222,13 @@ describe('ChaincodeServer.stop', () => {
 
   it('is idempotent and safe before start', async () => {
     const never = server(chaincode, { ccid: CCID, address: '127.0.0.1:0' });
-    await never.stop();
+    await expect(never.stop()).resolves.toBeUndefined();
     const s = await startServer(chaincode);
-    await Promise.all([s.stop(), s.stop()]);
+    const first = s.stop();
+    // Idempotent: a second stop() is the same stop, not a second drain and close.
+    expect(s.stop()).toBe(first);
+    await first;
+    // And it did stop: the address no longer takes peers.
+    await expect(RawPeer.connect(s.address)).rejects.toBeDefined();
   });
 });

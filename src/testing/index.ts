@@ -1,6 +1,7 @@
 /**
  * `fabric-shim-ts/testing`: a mock Fabric peer that speaks the real chaincode protocol over
- * gRPC, with an in-memory ledger, test identities and fault injection.
+ * gRPC, with an in-memory ledger, test identities and fault injection; and an in-memory stream
+ * that runs the real handler with no socket.
  */
 export { MockPeer, IdentityHandle, DEFAULT_CAPABILITIES } from './mock-peer';
 export type { MockPeerOptions, ChaincodeOptions, LaunchOptions, WaitOptions, ConnectOptions } from './mock-peer';
@@ -9,6 +10,8 @@ export type { InvokeOptions, InvokeResult, ChaincodeEventRecord, IdentityLike } 
 export { ChaincodeSession } from './chaincode-session';
 export type { WireRecord, ExecutionResult } from './chaincode-session';
 export { Faults, MALFORMED_PAYLOAD } from './faults';
+export { MemoryStream } from './memory-stream';
+export type { DeliveredMessage } from './memory-stream';
 export type { FaultAction, FaultTarget, MessageTypeName } from './faults';
 export { WorldState, compareKeys } from './world-state';
 export type { KeyVersion, HistoryEntry, LedgerLocation, StoredValue, WriteSet, KeyWrite, MetadataWrite } from './world-state';

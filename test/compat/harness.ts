@@ -23,6 +23,7 @@ import type { InvokeOptions, MockChaincode } from '../../src/testing/mock-chainc
 import type { TestIdentity } from '../../src/testing/identities';
 import type { WorldState } from '../../src/testing/world-state';
 import { stopChildren } from '../support/children';
+import { migrate } from '../support/migrate';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const CHAINCODES = path.join(__dirname, 'chaincodes');
@@ -104,17 +105,6 @@ export function show(bytes: Uint8Array, max = 400): string {
 
 // ---------------------------------------------------------------------------------------------
 // Building: copy each chaincode per side, rewrite imports for ours, compile TypeScript.
-
-const REWRITES: Record<string, string> = {
-  'fabric-shim': path.join(ROOT, 'src', 'index.ts'),
-  'fabric-contract-api': path.join(ROOT, 'src', 'contract', 'index.ts'),
-};
-
-/** The migration a user makes: 'fabric-shim' -> ours, 'fabric-contract-api' -> ours/contract; nothing else. */
-export function migrate(source: string): string {
-  return source.replace(/(\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(['"])(fabric-shim|fabric-contract-api)\2/g,
-    (_m, lead: string, quote: string, spec: string) => `${lead}${quote}${REWRITES[spec]}${quote}`);
-}
 
 /** TypeScript options of a typical contract project (decorator metadata is what the contract API reads). */
 export const CHAINCODE_COMPILER_OPTIONS: ts.CompilerOptions = {

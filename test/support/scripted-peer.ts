@@ -1,18 +1,23 @@
 /**
- * A tiny peer for protocol tests that need exact message order: it serves
- * protos.ChaincodeSupport/Register over real gRPC and lets the test script every message.
+ * The one raw peer of the tests (the mock peer in src/testing aside): it speaks ChaincodeMessages
+ * over real gRPC and lets the test script every message, for protocol tests that need exact
+ * message order or faults the mock peer does not make. A {@link ScriptedPeer} serves
+ * protos.ChaincodeSupport/Register (chaincode dials it); {@link PeerConnection.dial} dials a
+ * chaincode server's protos.Chaincode/Connect. {@link RawPeer} (test/support/raw-peer.ts) is a
+ * connection that serves transactions from a map.
  */
 import { create, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeMessageSchema, ChaincodeMessage_Type as Type, type ChaincodeMessage } from '../../src/gen/peer/chaincode_shim_pb';
 import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema, ChaincodeInputSchema } from '../../src/gen/peer/chaincode_pb';
 import { fromBinary } from '@bufbuild/protobuf';
-import { serveStreams, type PeerStream, type StreamServer } from '../../src/stream';
+import { dialChaincode, serveStreams, type PeerStream, type StreamServer, type TlsClientOptions } from '../../src/stream';
 import type { ShimError } from '../../src/errors';
 
 /** One chaincode's stream, as the peer sees it. */
 export class PeerConnection {
   private readonly inbox: ChaincodeMessage[] = [];
   private readonly waiters: ((m: ChaincodeMessage) => void)[] = [];
+  private handler: ((m: ChaincodeMessage) => void) | undefined;
   /** Resolves when the chaincode side ends the stream (with the error, if any). */
   readonly ended: Promise<ShimError | undefined>;
 
@@ -21,12 +26,27 @@ export class PeerConnection {
     this.ended = new Promise((r) => (settle = r));
     stream.listen({
       onMessage: (m) => {
+        if (this.handler) return this.handler(m);
         const w = this.waiters.shift();
         if (w) w(m);
         else this.inbox.push(m);
       },
       onEnd: (e) => settle(e),
     });
+  }
+
+  /** The peer side dialling a chaincode server (chaincode as a service), as a real peer does. */
+  static dial(address: string, tls?: TlsClientOptions): PeerConnection {
+    return new PeerConnection(dialChaincode(address, tls === undefined ? {} : { tls }));
+  }
+
+  /**
+   * From now on every message goes to `handler` as it arrives (messages not yet taken with next()
+   * first), instead of waiting for next(): for a peer that answers by rule rather than by script.
+   */
+  serve(handler: (m: ChaincodeMessage) => void): void {
+    this.handler = handler;
+    for (const m of this.inbox.splice(0)) handler(m);
   }
 
   /** The next message from the chaincode. */
