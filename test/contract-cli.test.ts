@@ -6,7 +6,7 @@ import './fixtures/contract-quiet';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { metadataCommand } from '../src/contract/cli';
+import { metadataCommand } from '../src/cli/metadata';
 import { loadContractModule } from '../src/contract';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -7,8 +7,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadChaincode } from '../src/chaincode-module';
-import { readServerConfig } from '../src/server-cli';
+import { loadChaincode } from '../src/cli/module-loader';
+import { readServerConfig } from '../src/config';
 import { createTestCa, createTlsFixture, type TlsFixture } from '../src/testing/tls';
 import { RawPeer } from './fixtures/server-peer';
 

@@ -52,4 +52,4 @@ export {
   type ContractLike,
 } from './chaincode-from-contract';
 export { loadContractModule, readMetadataFile, chaincodeFromModule, type ContractModule } from './module-loader';
-export { startModule, type StartModuleOptions } from '../start-module';
+export { startModule, type StartModuleOptions } from '../cli/start-module';

@@ -4,7 +4,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { chaincodeFromModule } from './module-loader';
+import { chaincodeFromModule } from '../contract/module-loader';
+import { ShimError } from '../errors';
+import { type ArgSpec, parseArgs, wantsHelp } from './args';
 
 const USAGE = `Usage: fabric-shim-ts metadata generate [--file|-f <out.json>] [--module|--module-path|-p <dir>]
 
@@ -15,32 +17,29 @@ No environment variables are read.
 Example:
   fabric-shim-ts metadata generate --module-path . --file META-INF/metadata.json`;
 
+const METADATA_ARGS: ArgSpec = { style: 'strict', lastWins: true, values: { file: ['f'], module: ['module-path', 'p'] } };
+
 /** Runs the `metadata` subcommand; `argv` are the words after `metadata` (a leading `metadata` is skipped). Returns the exit code. */
 export async function metadataCommand(argv: string[]): Promise<number> {
-  const args = argv[0] === 'metadata' ? argv.slice(1) : [...argv];
-  if (args.includes('--help') || args.includes('-h')) {
+  const words = argv[0] === 'metadata' ? argv.slice(1) : [...argv];
+  if (wantsHelp(words)) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (args[0] !== 'generate') {
+  if (words[0] !== 'generate') {
     process.stderr.write(`${USAGE}\n`);
     return 1;
   }
   let file: string | undefined;
-  let modulePath = '.';
-  for (let i = 1; i < args.length; i++) {
-    const arg = args[i] as string;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? args[++i];
-    if (flag === '--file' || flag === '-f') file = value();
-    else if (flag === '--module' || flag === '--module-path' || flag === '-p') modulePath = value() ?? '.';
-    else if (flag === '--help' || flag === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    } else {
-      process.stderr.write(`unknown option ${arg}\n${USAGE}\n`);
-      return 1;
-    }
+  let modulePath: string;
+  try {
+    const args = parseArgs(words.slice(1), METADATA_ARGS);
+    if (args.positionals[0] !== undefined) throw new ShimError('CONFIG', `unknown option ${args.positionals[0]}`);
+    file = args.values.get('file');
+    modulePath = args.values.get('module') ?? '.';
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    return 1;
   }
   try {
     const json = JSON.stringify(chaincodeFromModule(modulePath).metadata, null, 4);

@@ -7,11 +7,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
-import type { ChaincodeInterface } from './chaincode';
-import { ShimError } from './errors';
+import type { ChaincodeInterface } from '../chaincode';
+import { ShimError } from '../errors';
 
 type ModuleShape = Record<string, unknown> & { default?: unknown };
 
@@ -39,8 +39,8 @@ export async function chaincodeFromExports(mod: unknown, where: string): Promise
   if (exported !== undefined) {
     // As fabric-chaincode-node's bootstrap: the package's name/version, serializers and
     // META-INF/metadata.json come with the contracts.
-    const { chaincodeFromContracts } = await import('./contract/chaincode-from-contract');
-    const { contractModuleFrom } = await import('./contract/module-loader');
+    const { chaincodeFromContracts } = await import('../contract/chaincode-from-contract');
+    const { contractModuleFrom } = await import('../contract/module-loader');
     const { contracts, ...options } = contractModuleFrom(exported, packageDir(where));
     return chaincodeFromContracts(contracts, options);
   }
@@ -53,20 +53,6 @@ function packageDir(file: string): string {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return dirname(file);
   }
-}
-
-/** The `--module` / `--module-path` argument of `start` (or undefined: the package in the working directory). */
-export function moduleArg(argv: readonly string[]): string | undefined {
-  let target: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const m = /^--(module|module-path|modulePath)(?:=(.*))?$/.exec(arg);
-    if (m === null) continue;
-    const value = m[2] ?? argv[i + 1];
-    if (value === undefined || value === '') throw new ShimError('CONFIG', `${arg} needs a path`);
-    target = value;
-  }
-  return target;
 }
 
 /** The file to load for `modulePath` (a file, or a package directory: its package.json `main`, else index.js). */
@@ -161,8 +147,11 @@ function oneLine(err: unknown): string {
   return `${err.name}: ${first}${typeof code === 'string' && !first.includes(code) ? ` (${code})` : ''}`;
 }
 
-/** The folder of this module (src/ or dist/): frames in it are ours, not the chaincode's. */
-const OWN_DIR = __dirname;
+/**
+ * Our code's folder: frames in it are ours, not the chaincode's. dist/ when built (this module
+ * is bundled into a chunk there), src/ when run from source (this module is in src/cli/).
+ */
+const OWN_DIR = basename(__dirname) === 'cli' ? dirname(__dirname) : __dirname;
 
 /** What node prints for the failed module, and (for a syntax error) our reason, from node's text. */
 function nodeReport(file: string, err: unknown): { detail: string; reason?: string } {
