@@ -2,11 +2,14 @@
  * `fabric-shim-ts metadata generate [--file <out>] [--module <path>]`: prints or writes the
  * metadata of a contract package, as `fabric-chaincode-node metadata generate` does.
  */
+import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { chaincodeFromModule } from '../contract/module-loader';
+import { chaincodeFromContracts, type ContractChaincode } from '../contract/chaincode-from-contract';
+import { contractModuleFrom } from '../contract/contract-package';
 import { ShimError } from '../errors';
 import { type ArgSpec, parseArgs, wantsHelp } from './args';
+import { loadFailureDetail, loadModuleAt, packageDir } from './module-loader';
 
 const USAGE = `Usage: fabric-shim-ts metadata generate [--file|-f <out.json>] [--module|--module-path|-p <dir>]
 
@@ -42,7 +45,7 @@ export async function metadataCommand(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    const json = JSON.stringify(chaincodeFromModule(modulePath).metadata, null, 4);
+    const json = JSON.stringify((await contractChaincodeAt(modulePath)).metadata, null, 4);
     if (file === undefined) {
       process.stdout.write(json + '\n');
     } else {
@@ -53,7 +56,26 @@ export async function metadataCommand(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    process.stderr.write(`metadata generate failed: ${(e as Error).message}\n`);
+    // For a module that failed to load: what node prints for it first, as `start` does.
+    const detail = loadFailureDetail(e);
+    process.stderr.write(`${detail === undefined ? '' : `${detail}\n\n`}metadata generate failed: ${(e as Error).message}\n`);
     return 1;
   }
+}
+
+/**
+ * The contract chaincode of the package at `modulePath`, loaded as `start` loads it (one module
+ * loader) and read as fabric-shim's `metadata generate` reads it: the module's `contracts` (or
+ * the module as one contract class), with the name, version and metadata file of the package
+ * folder (`modulePath` itself when it is a folder).
+ */
+async function contractChaincodeAt(modulePath: string): Promise<ContractChaincode> {
+  const { exported, file } = await loadModuleAt(modulePath);
+  const target = resolve(process.cwd(), modulePath);
+  const dir = existsSync(target) && statSync(target).isDirectory() ? target : packageDir(file);
+  // import() of a CommonJS module puts module.exports under `default`.
+  const m = exported as { contracts?: unknown; default?: { contracts?: unknown } };
+  const contractExports = !Array.isArray(m.contracts) && Array.isArray(m.default?.contracts) ? m.default : exported;
+  const { contracts, ...options } = contractModuleFrom(contractExports, dir);
+  return chaincodeFromContracts(contracts, options);
 }

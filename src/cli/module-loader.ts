@@ -1,8 +1,9 @@
 /**
- * Finding and loading a chaincode module, for `fabric-shim-ts start` and `server` alike (one
- * place): the module path (a file, or a package directory whose package.json `main` is used, as
- * fabric-chaincode-node does), then what it exports: a chaincode object or class, or
- * fabric-contract-api's `contracts`.
+ * The one module loader: finding and loading a chaincode module, for `fabric-shim-ts start`,
+ * `server` and `metadata generate` alike: the module path (a file, or a package directory whose
+ * package.json `main` is used, as fabric-chaincode-node does), loaded with `require` or
+ * `import()` as node would, then what it exports: a chaincode object or class, or
+ * fabric-contract-api's `contracts` (read by src/contract/contract-package.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -40,7 +41,7 @@ export async function chaincodeFromExports(mod: unknown, where: string): Promise
     // As fabric-chaincode-node's bootstrap: the package's name/version, serializers and
     // META-INF/metadata.json come with the contracts.
     const { chaincodeFromContracts } = await import('../contract/chaincode-from-contract');
-    const { contractModuleFrom } = await import('../contract/module-loader');
+    const { contractModuleFrom } = await import('../contract/contract-package');
     const { contracts, ...options } = contractModuleFrom(exported, packageDir(where));
     return chaincodeFromContracts(contracts, options);
   }
@@ -48,7 +49,7 @@ export async function chaincodeFromExports(mod: unknown, where: string): Promise
 }
 
 /** The folder of the nearest package.json at or above `file` (the file's own folder if none). */
-function packageDir(file: string): string {
+export function packageDir(file: string): string {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return dirname(file);
@@ -208,8 +209,18 @@ function arrow(stack: string): string {
   return '';
 }
 
+/**
+ * Finds and loads the module at `modulePath` (default: the package in `cwd`): what it exports
+ * and the file it is. Throws ShimError('CONFIG') naming what is missing, with a
+ * {@link loadFailureDetail} when the module itself failed.
+ */
+export async function loadModuleAt(modulePath = '.', cwd: string = process.cwd()): Promise<{ exported: unknown; file: string }> {
+  const file = resolveModule(modulePath, cwd);
+  return { exported: await loadModule(file), file };
+}
+
 /** Loads the chaincode at `modulePath` (default: the package in `cwd`). Throws ShimError('CONFIG') naming what is missing. */
 export async function loadChaincode(modulePath = '.', cwd: string = process.cwd()): Promise<ChaincodeInterface> {
-  const file = resolveModule(modulePath, cwd);
-  return chaincodeFromExports(await loadModule(file), file);
+  const { exported, file } = await loadModuleAt(modulePath, cwd);
+  return chaincodeFromExports(exported, file);
 }

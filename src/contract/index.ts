@@ -51,5 +51,5 @@ export {
   type ContractChaincodeOptions,
   type ContractLike,
 } from './chaincode-from-contract';
-export { loadContractModule, readMetadataFile, chaincodeFromModule, type ContractModule } from './module-loader';
+export { loadContractModule, readMetadataFile, chaincodeFromModule, type ContractModule } from './contract-package';
 export { startModule, type StartModuleOptions } from '../cli/start-module';
