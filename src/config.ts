@@ -50,7 +50,7 @@ export const START_ARGS: ArgSpec = {
 };
 
 /** The flags of fabric-chaincode-node's `server` command (yargs conventions). */
-export const SERVER_ARGS: ArgSpec = {
+const SERVER_ARGS: ArgSpec = {
   style: 'yargs',
   values: {
     'chaincode-address': [],
@@ -176,7 +176,7 @@ export function peerTarget(address: string): string {
  * accepting a Go duration such as `30s`, `500ms` or `1m` (how Fabric writes its own timeouts).
  * `0` means no timeout. Throws ShimError('CONFIG') naming `what` on anything else.
  */
-export function parseTimeoutMs(text: string, what: string): number {
+function parseTimeoutMs(text: string, what: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text);
   if (m === null) throw new ShimError('CONFIG', `${what} must be milliseconds or a duration such as 30s, 500ms or 1m, not "${text}"`);
   const scale = m[2] === 's' ? 1000 : m[2] === 'm' ? 60_000 : 1;
@@ -231,7 +231,7 @@ export function startConfigFrom(args: ParsedArgs, env: NodeJS.ProcessEnv): Start
 }
 
 /** Below Kubernetes' default 30 s termination grace, so we finish before SIGKILL arrives. */
-export const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
+const DEFAULT_SHUTDOWN_GRACE_MS = 25_000;
 
 /** What `fabric-shim-ts server` runs: the server options plus where the chaincode is. */
 export interface ServerConfig {

@@ -7,7 +7,7 @@ import { ShimError } from '../errors';
 import { parseArgs, wantsHelp } from './args';
 import { loadChaincode } from './module-loader';
 
-export const START_USAGE = `Usage: fabric-shim-ts start [options]
+const START_USAGE = `Usage: fabric-shim-ts start [options]
 
 Loads the chaincode module (the package in the working directory, or --module) and registers it
 with the peer, then serves transactions until the stream ends; exits 1 then, so the peer or the
