@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 /**
  * The `fabric-shim-ts` command (the package's bin, dist/cli.js): picks the subcommand, each in
- * src/cli/ (`start` loaded eagerly, the others lazily so `start` pays only for itself), and
- * reports a failure. Each subcommand returns an exit code; only this file turns it into
+ * src/cli/ and loaded only when chosen (`--help` and `--version` load none, `start` pays only
+ * for itself), and reports a failure. Each subcommand returns an exit code; only this file turns it into
  * `process.exitCode` (never `process.exit`, so pending output is flushed).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { wantsHelp } from './cli/args';
 import { loadFailureDetail } from './cli/module-loader';
-import { startCommand } from './cli/start';
 import { ShimError } from './errors';
 
 const USAGE = `Usage: fabric-shim-ts <command> [options]
@@ -43,7 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     case 'start':
       // Fabric's chaincode-as-a-service convention (Go contract API): CHAINCODE_SERVER_ADDRESS selects server mode.
       if (!wantsHelp(rest) && (process.env.CHAINCODE_SERVER_ADDRESS ?? '') !== '') return (await import('./cli/server')).serverCommand([...rest]);
-      return startCommand(rest);
+      return (await import('./cli/start')).startCommand(rest);
     case 'server':
       return (await import('./cli/server')).serverCommand([...rest]);
     case 'package':
