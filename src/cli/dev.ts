@@ -3,7 +3,7 @@
  * with the Fabric Gateway, for developing and testing a client application with no Fabric
  * network. It
  * 1. starts the mock peer with the gateway on `--address` (TLS with a generated CA on `--tls`);
- * 2. writes User1 of Org1MSP and the TLS CA in the test network's crypto layout (dev-crypto.ts);
+ * 2. writes User1 of Org1MSP and the TLS CA in the test network's crypto layout (src/testing/dev-crypto.ts);
  * 3. runs the package's `build` script, then its `start` script as a peer runs a chaincode in
  *    development mode: `--peer.address`, `--chaincode-id-name name:version`, CORE_PEER_ADDRESS,
  *    CORE_CHAINCODE_ID_NAME, CORE_PEER_LOCALMSPID and the CORE_PEER_TLS_* / CORE_TLS_CLIENT_*
