@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
- * The `fabric-shim-ts` command. Subcommands are loaded lazily so `start` pays only for itself:
- * - `start [--module <path>]` (this file): fabric-chaincode-node's `start`, for any chaincode module.
- * Each subcommand returns an exit code; only this file turns it into `process.exitCode`
- * (never `process.exit`, so pending output is flushed).
+ * The `fabric-shim-ts` command (the package's bin, dist/cli.js): picks the subcommand, each in
+ * src/cli/ and loaded only when chosen (`--help` and `--version` load none, `start` pays only
+ * for itself), and reports a failure. Each subcommand returns an exit code; only this file turns it into
+ * `process.exitCode` (never `process.exit`, so pending output is flushed).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadChaincode, loadFailureDetail, moduleArg } from './chaincode-module';
-import { DEFAULT_REGISTRATION_TIMEOUT_MS, readStartConfig } from './config';
+import { wantsHelp } from './cli/args';
+import { loadFailureDetail } from './cli/module-loader';
 import { ShimError } from './errors';
 
 const USAGE = `Usage: fabric-shim-ts <command> [options]
@@ -30,50 +30,9 @@ Example:
   fabric-shim-ts start --peer.address 127.0.0.1:7052 --chaincode-id-name mycc:1.0
 `;
 
-const START_USAGE = `Usage: fabric-shim-ts start [options]
-
-Loads the chaincode module (the package in the working directory, or --module) and registers it
-with the peer, then serves transactions until the stream ends; exits 1 then, so the peer or the
-orchestrator restarts it. Flags win over the environment (flag | environment):
-
-  --peer.address <host:port>            CORE_PEER_ADDRESS        the peer's chaincode address (port required)
-  --chaincode-id-name <name:version>    CORE_CHAINCODE_ID_NAME   name:version, or the package id
-  --module, --module-path <path>                                 file or package folder (default: .)
-  --registration-timeout <ms|30s|1m>    CORE_REGISTRATION_TIMEOUT
-                                        how long to wait for READY (default ${DEFAULT_REGISTRATION_TIMEOUT_MS / 1000}s; 0 = forever)
-  --ssl-target-name-override <host>                              TLS server name to expect
-  --grpc.<option> <value>                                        a gRPC channel option, e.g. --grpc.keepalive_time_ms
-                                        CORE_PEER_TLS_ENABLED=true, CORE_PEER_TLS_ROOTCERT_FILE
-                                        CORE_TLS_CLIENT_KEY_FILE|_PATH, CORE_TLS_CLIENT_CERT_FILE|_PATH
-                                        CORE_PEER_LOCALMSPID     stub.getMspID()
-                                        CORE_CHAINCODE_LOGGING_SHIM, CORE_CHAINCODE_LOGGING_LEVEL,
-                                        CORE_CHAINCODE_LOGGING_FORMAT=json
-                                        CHAINCODE_SERVER_ADDRESS set: serve as a service instead (see server --help)
-
-Example:
-  fabric-shim-ts start --peer.address 127.0.0.1:7052 --chaincode-id-name mycc:1.0 --module dist/index.js
-`;
-
 /** The version in our package.json (../package.json from src/ and from dist/ alike). */
 function version(): string {
   return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-const wantsHelp = (argv: readonly string[]): boolean => argv.includes('--help') || argv.includes('-h');
-
-/** `fabric-shim-ts start`: loads the chaincode module and runs `start()` until the stream ends; returns 1 then. */
-export async function startCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<number> {
-  if (wantsHelp(argv)) {
-    process.stdout.write(START_USAGE);
-    return 0;
-  }
-  // The configuration is checked before the module is loaded: a wrong address is reported
-  // without running the chaincode's top-level code.
-  readStartConfig(argv, env);
-  const chaincode = await loadChaincode(moduleArg(argv), cwd);
-  const { start } = await import('./shim');
-  await start(chaincode, { argv, env });
-  return 0; // not reached: start() only ever rejects
 }
 
 /** Runs one subcommand; returns the process exit code. */
@@ -82,18 +41,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'start':
       // Fabric's chaincode-as-a-service convention (Go contract API): CHAINCODE_SERVER_ADDRESS selects server mode.
-      if (!wantsHelp(rest) && (process.env.CHAINCODE_SERVER_ADDRESS ?? '') !== '') return (await import('./server-cli')).serverCommand([...rest]);
-      return startCommand(rest);
+      if (!wantsHelp(rest) && (process.env.CHAINCODE_SERVER_ADDRESS ?? '') !== '') return (await import('./cli/server')).serverCommand([...rest]);
+      return (await import('./cli/start')).startCommand(rest);
     case 'server':
-      return (await import('./server-cli')).serverCommand([...rest]);
+      return (await import('./cli/server')).serverCommand([...rest]);
     case 'package':
-      return (await import('./server-cli')).packageCommand([...rest]);
+      return (await import('./cli/package')).packageCommand([...rest]);
     case 'dev':
-      return (await import('./testing/dev-command')).devCommand([...rest]);
+      return (await import('./cli/dev')).devCommand([...rest]);
     case 'mock-peer':
-      return (await import('./testing/cli')).mockPeerCommand([...rest]);
+      return (await import('./cli/mock-peer')).mockPeerCommand([...rest]);
     case 'metadata':
-      return (await import('./contract/cli')).metadataCommand([...rest]);
+      return (await import('./cli/metadata')).metadataCommand([...rest]);
     case '--version':
     case '-v':
     case 'version':

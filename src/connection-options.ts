@@ -1,8 +1,9 @@
 /**
- * Plain option and capability types of a connection to the peer, in a module of their own that
- * imports nothing: the published declarations of the main entry name them, and keeping them
- * apart from the stream and talk-back modules (which name protobuf messages) keeps those
- * messages, and @bufbuild/protobuf's types, out of the main entry's declarations.
+ * Plain option and capability types of a connection to the peer (and the one helper for its
+ * address), in a module of their own that imports nothing: the published declarations of the
+ * main entry name them, and keeping them apart from the stream and talk-back modules (which
+ * name protobuf messages) keeps those messages, and @bufbuild/protobuf's types, out of the
+ * main entry's declarations.
  */
 
 /** What the peer announced in REGISTERED/READY (ChaincodeAdditionalParams); all off for an older peer. */
@@ -45,3 +46,10 @@ export interface GrpcSettings {
   [option: string]: number | string | undefined;
 }
 
+/**
+ * `address` without fabric-shim's optional `grpc://` or `grpcs://` prefix (it accepts
+ * `grpc://host:port` and `grpcs://host:port` as well as `host:port`); the one place it is removed.
+ */
+export function withoutGrpcScheme(address: string): string {
+  return address.replace(/^grpcs?:\/\//, '');
+}

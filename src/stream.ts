@@ -11,7 +11,7 @@ import { decodeChaincodeMessage, encodeChaincodeMessage } from './codec/envelope
 import { ShimError } from './errors';
 import { shimLogger } from './logger';
 import { format } from 'node:util';
-import type { GrpcSettings, TlsClientOptions, TlsServerOptions } from './connection-options';
+import { withoutGrpcScheme, type GrpcSettings, type TlsClientOptions, type TlsServerOptions } from './connection-options';
 
 /** Receives what arrives on a {@link PeerStream}. */
 export interface StreamListener {
@@ -302,11 +302,6 @@ function clientCredentials(tls: TlsClientOptions | undefined): grpc.ChannelCrede
   return grpc.credentials.createSsl(buf(tls.rootCert), buf(tls.clientKey), buf(tls.clientCert));
 }
 
-/** fabric-shim accepts `grpc://host:port` and `grpcs://host:port` as well as `host:port`. */
-function target(address: string): string {
-  return address.replace(/^grpcs?:\/\//, '');
-}
-
 function dial(
   method: 'Register' | 'Connect',
   address: string,
@@ -320,7 +315,7 @@ function dial(
     options['grpc.default_authority'] = override;
   }
   const Client = clientClass(method);
-  const client = new Client(target(address), clientCredentials(opts.tls), options);
+  const client = new Client(withoutGrpcScheme(address), clientCredentials(opts.tls), options);
   const open = client[method] as () => grpc.ClientDuplexStream<Buffer, ChaincodeMessage>;
   const call = open.call(client);
   return new GrpcPeerStream(call, address, true, () => client.close(), sendLimit(options));
@@ -481,7 +476,7 @@ export async function serveStreams(
   }
 
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(target(opts.address), serverCredentials(opts.tls), (err, bound) => {
+    server.bindAsync(withoutGrpcScheme(opts.address), serverCredentials(opts.tls), (err, bound) => {
       if (!err) {
         resolve(bound);
         return;
@@ -491,7 +486,7 @@ export async function serveStreams(
       reject(new ShimError('CONFIG', `cannot listen on ${opts.address}: ${reason}`, reason === err.message ? { cause: err } : {}));
     });
   });
-  const host = target(opts.address).replace(/:\d+$/, '');
+  const host = withoutGrpcScheme(opts.address).replace(/:\d+$/, '');
   return {
     address: `${host}:${port}`,
     port,

@@ -109,7 +109,7 @@ describe('fabric-shim-ts package ccaas', () => {
     const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
     const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
     try {
-      const { packageCommand } = await import('../src/server-cli');
+      const { packageCommand } = await import('../src/cli/package');
       return { code: await packageCommand(argv), stdout, stderr };
     } finally {
       out.mockRestore();

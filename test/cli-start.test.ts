@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { chaincodeFromExports } from '../src/chaincode-module';
+import { chaincodeFromExports } from '../src/cli/module-loader';
 import type { ContractChaincode } from '../src/contract/chaincode-from-contract';
 
 describe('fabric-shim-ts start: loading a contracts module', () => {

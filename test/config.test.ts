@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { peerTarget, readPemOrBase64, readSetting, readStartConfig } from '../src/config';
+import { parseArgs } from '../src/cli/args';
+import { peerTarget, readPemOrBase64, readSetting, readStartConfig, START_ARGS } from '../src/config';
 import { ShimError } from '../src/errors';
 
 // Real PEMs: readPemOrBase64 parses what it reads (a corrupt file is named at start-up).
@@ -92,14 +93,13 @@ describe('readStartConfig', () => {
     expect(readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'grpc://peer0.org1.example.com:7052' }).peerAddress).toBe('peer0.org1.example.com:7052');
   });
   test('flags (fabric-chaincode-node start) win; grpc options are passed through as numbers', () => {
-    const c = readStartConfig(
-      ['--peer.address', 'grpc://flag:7052', '--chaincode-id-name=flagcc:2', '--grpc.max_send_message_length', '-1', '--grpc.keepalive_time_ms=300000', '--grpc.primary_user_agent', 'me', '--module-path', '/m'],
-      { CORE_PEER_ADDRESS: 'env:1', CORE_CHAINCODE_ID_NAME: 'envcc' },
-    );
+    const argv = ['--peer.address', 'grpc://flag:7052', '--chaincode-id-name=flagcc:2', '--grpc.max_send_message_length', '-1', '--grpc.keepalive_time_ms=300000', '--grpc.primary_user_agent', 'me', '--module-path', '/m'];
+    const c = readStartConfig(argv, { CORE_PEER_ADDRESS: 'env:1', CORE_CHAINCODE_ID_NAME: 'envcc' });
     expect(c.peerAddress).toBe('flag:7052');
     expect(c.chaincodeId).toBe('flagcc:2');
     expect(c.grpc).toEqual({ 'grpc.max_send_message_length': -1, 'grpc.keepalive_time_ms': 300000, 'grpc.primary_user_agent': 'me' });
-    expect(c.modulePath).toBe('/m');
+    // `fabric-shim-ts start` reads the module path from the same arguments.
+    expect(parseArgs(argv, START_ARGS).values.get('module')).toBe('/m');
     expect(c.tls).toBeUndefined();
   });
   test('missing peer address or chaincode id: clear CONFIG errors', () => {

@@ -6,7 +6,8 @@ import './fixtures/contract-quiet';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { metadataCommand } from '../src/contract/cli';
+import { metadataCommand } from '../src/cli/metadata';
+import { runCli, stopAll } from './support/cli-process';
 import { loadContractModule } from '../src/contract';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,6 +44,28 @@ describe('metadata generate', () => {
     } finally {
       err.mockRestore();
     }
+  });
+});
+
+describe('metadata generate loads the package as start does (one module loader)', () => {
+  afterAll(stopAll);
+
+  // Top-level await: `require` refuses such a module even where it takes ES modules (require(esm)).
+  it('takes an ES module package with top-level await (import(), not require) and prints the metadata of its contracts', async () => {
+    const dir = join(tmp, 'esm-package');
+    mkdirSync(dir, { recursive: true });
+    symlinkSync(join(__dirname, '../node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'greeter-esm', version: '3.0.0', type: 'module', main: 'index.js' }));
+    writeFileSync(join(dir, 'index.js'), [
+      "import { Contract } from 'fabric-contract-api';",
+      "class Greeter extends Contract { constructor() { super('greeter'); } async Hello(ctx, name) { return name; } }",
+      'export const contracts = await Promise.resolve([Greeter]);',
+    ].join('\n'));
+    const cli = runCli(['metadata', 'generate', '--module', dir]);
+    expect(await cli.exit).toBe(0);
+    const printed = JSON.parse(cli.stdout()) as { info: unknown; contracts: Record<string, { transactions: { name: string }[] }> };
+    expect(printed.info).toMatchObject({ title: 'greeter-esm', version: '3.0.0' });
+    expect(printed.contracts.greeter?.transactions.map((t) => t.name)).toEqual(['Hello']);
   });
 });
 

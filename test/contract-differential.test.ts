@@ -15,7 +15,7 @@ import * as ts from 'typescript';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { InvokeOptions, InvokeResult, MockChaincode } from '../src/testing/mock-chaincode';
 import { chaincodeFromContracts } from '../src/contract';
-import { contractModuleFrom } from '../src/contract/module-loader';
+import { contractModuleFrom } from '../src/contract/contract-package';
 import { stopChildren } from './support/children';
 
 const ROOT = path.join(__dirname, '..');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as official from 'fabric-contract-api';
 import { Contract, Context, Param, Transaction, chaincodeFromContracts } from '../src/contract';
-import { contractModuleFrom } from '../src/contract/module-loader';
+import { contractModuleFrom } from '../src/contract/contract-package';
 import { FakeStub, creatorPem } from './fixtures/contract-fake-stub';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { connect, signers } from '@hyperledger/fabric-gateway';
-import { devCommand } from '../src/testing/dev-command';
+import { devCommand } from '../src/cli/dev';
 import { chaincodeNameOf } from '../src/testing/dev-package';
 import { ignoredPath } from '../src/testing/dev-watch';
 import { tempDir } from './support/dev-session';

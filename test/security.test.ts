@@ -155,7 +155,7 @@ describe('TLS', () => {
   });
 
   test.each(['missing.pem', 'not-pem.pem', 'corrupt-key.pem'])('server mode: a TLS key file that is %s stops the server command naming the file', async (name) => {
-    const { serverCommand } = await import('../src/server-cli');
+    const { serverCommand } = await import('../src/cli/server');
     const saved = { ...process.env };
     let stderr = '';
     const write = process.stderr.write;

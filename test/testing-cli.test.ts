@@ -2,7 +2,7 @@
 import { PassThrough } from 'node:stream';
 import { connect, type ChaincodeConnection } from '../src/shim';
 import { success } from '../src/response';
-import { mockPeerCommand, tokenize } from '../src/testing/cli';
+import { mockPeerCommand, tokenize } from '../src/cli/mock-peer';
 
 function collect(stream: PassThrough): { text(): string; waitFor(re: RegExp): Promise<RegExpMatchArray> } {
   let text = '';

@@ -51,5 +51,5 @@ export {
   type ContractChaincodeOptions,
   type ContractLike,
 } from './chaincode-from-contract';
-export { loadContractModule, readMetadataFile, chaincodeFromModule, type ContractModule } from './module-loader';
-export { startModule, type StartModuleOptions } from '../start-module';
+export { loadContractModule, readMetadataFile, chaincodeFromModule, type ContractModule } from './contract-package';
+export { startModule, type StartModuleOptions } from '../cli/start-module';

@@ -26,6 +26,6 @@ export { buildSignedProposal, computeTxId } from './proposals';
 export type { ProposalSigner, ProposalRequest, BuiltProposal } from './proposals';
 export { IdentityFactory } from './identities';
 export type { TestIdentity, IdentityRequest } from './identities';
-export { mockPeerCommand } from './cli';
+export { mockPeerCommand } from '../cli/mock-peer';
 export { createTestCa, createTlsFixture } from './tls';
 export type { TestCa, TlsFixture, TlsKeyPair, TlsCertificateRequest } from './tls';

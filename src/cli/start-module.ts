@@ -3,8 +3,8 @@
  * module, for a program that has the module's exports already: the entry of a bundle written by
  * `fabric-shim-ts package node --bundle`, which has no module to find on disk.
  */
-import { chaincodeFromExports } from './chaincode-module';
-import { start, type StartOptions } from './shim';
+import { chaincodeFromExports } from './module-loader';
+import { start, type StartOptions } from '../shim';
 
 /** Options of {@link startModule}: {@link StartOptions} and where the module is. */
 export interface StartModuleOptions extends StartOptions {

@@ -1,7 +1,9 @@
 /**
- * Loading a contract chaincode package as fabric-shim's bootstrap does: `package.json`'s `main`
- * exports `contracts` (or is itself one contract class) and optionally `serializers`; a
- * `META-INF/metadata.json` (or `contract-metadata/metadata.json`) supplies metadata.
+ * What a contract chaincode package provides, read as fabric-shim's bootstrap reads it:
+ * `package.json`'s `main` exports `contracts` (or is itself one contract class) and optionally
+ * `serializers`; a `META-INF/metadata.json` (or `contract-metadata/metadata.json`) supplies
+ * metadata. The commands load the module with src/cli/module-loader.ts and interpret its
+ * exports here; {@link loadContractModule} is the synchronous form of the public API.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -38,7 +40,11 @@ export function readMetadataFile(modulePath: string): ChaincodeMetadata | undefi
   return metadata as ChaincodeMetadata;
 }
 
-/** Loads the contract package at `modulePath` (default: the working directory). */
+/**
+ * Loads the contract package at `modulePath` (default: the working directory) with `require`,
+ * synchronously, as fabric-shim's bootstrap does (the commands use src/cli/module-loader.ts,
+ * which also loads ES modules).
+ */
 export function loadContractModule(modulePath = '.'): ContractModule {
   const dir = resolve(process.cwd(), modulePath);
   const pkgFile = join(dir, 'package.json');

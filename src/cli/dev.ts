@@ -3,7 +3,7 @@
  * with the Fabric Gateway, for developing and testing a client application with no Fabric
  * network. It
  * 1. starts the mock peer with the gateway on `--address` (TLS with a generated CA on `--tls`);
- * 2. writes User1 of Org1MSP and the TLS CA in the test network's crypto layout (dev-crypto.ts);
+ * 2. writes User1 of Org1MSP and the TLS CA in the test network's crypto layout (src/testing/dev-crypto.ts);
  * 3. runs the package's `build` script, then its `start` script as a peer runs a chaincode in
  *    development mode: `--peer.address`, `--chaincode-id-name name:version`, CORE_PEER_ADDRESS,
  *    CORE_CHAINCODE_ID_NAME, CORE_PEER_LOCALMSPID and the CORE_PEER_TLS_* / CORE_TLS_CLIENT_*
@@ -15,11 +15,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { writeDevCrypto, type DevCryptoPaths } from './dev-crypto';
-import { chaincodeNameOf, readPackage, runScript, type PackageInfo, type ScriptRun } from './dev-package';
-import { watchTree, type TreeWatcher } from './dev-watch';
-import { MockPeer } from './mock-peer';
-import { createTestCa, type TestCa } from './tls';
+import { writeDevCrypto, type DevCryptoPaths } from '../testing/dev-crypto';
+import { chaincodeNameOf, readPackage, runScript, type PackageInfo, type ScriptRun } from '../testing/dev-package';
+import { watchTree, type TreeWatcher } from '../testing/dev-watch';
+import { MockPeer } from '../testing/mock-peer';
+import { createTestCa, type TestCa } from '../testing/tls';
+import { type ArgSpec, type ParsedArgs, parseArgs, wantsHelp } from './args';
 
 const USAGE = `Usage: fabric-shim-ts dev [options]   (in a chaincode package's folder)
 
@@ -74,24 +75,32 @@ const PEER_HOST = `peer0.${DOMAIN}`;
 /** Quiet time after the last change before rebuilding: an editor's save is several events. */
 const DEBOUNCE_MS = 300;
 
+const DEV_ARGS: ArgSpec = {
+  style: 'strict',
+  lastWins: true,
+  values: { address: [], 'crypto-dir': [], name: [], channel: [] },
+  booleans: { tls: [], 'no-watch': [] },
+};
+
+/** The options from the command line, or the text to print (the usage, or the problem and the usage). */
 function parseFlags(argv: readonly string[]): DevOptions | string {
-  const opts: DevOptions = { address: 'localhost:7051', tls: false, cryptoDir: '.fabric-dev', name: undefined, channel: 'mychannel', watch: true };
-  const rest = [...argv];
-  for (let flag = rest.shift(); flag !== undefined; flag = rest.shift()) {
-    if (flag === '--help' || flag === '-h') return USAGE;
-    if (flag === '--tls') opts.tls = true;
-    else if (flag === '--no-watch') opts.watch = false;
-    else {
-      const [name, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
-      const value = inline ?? rest.shift();
-      if (!['--address', '--crypto-dir', '--name', '--channel'].includes(name)) return `unknown option ${flag}\n\n${USAGE}`;
-      if (value === undefined || value === '') return `missing value for ${name}\n\n${USAGE}`;
-      if (name === '--address') opts.address = value;
-      else if (name === '--crypto-dir') opts.cryptoDir = value;
-      else if (name === '--name') opts.name = value;
-      else opts.channel = value;
-    }
+  if (wantsHelp(argv)) return USAGE;
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, DEV_ARGS);
+  } catch (e) {
+    return `${(e as Error).message}\n\n${USAGE}`;
   }
+  if (args.positionals[0] !== undefined) return `unknown option ${args.positionals[0]}\n\n${USAGE}`;
+  for (const [name, value] of args.values) if (value === '') return `--${name} needs a value\n\n${USAGE}`;
+  const opts: DevOptions = {
+    address: args.values.get('address') ?? 'localhost:7051',
+    tls: args.booleans.has('tls'),
+    cryptoDir: args.values.get('crypto-dir') ?? '.fabric-dev',
+    name: args.values.get('name'),
+    channel: args.values.get('channel') ?? 'mychannel',
+    watch: !args.booleans.has('no-watch'),
+  };
   if (!/:\d+$/.test(opts.address)) return `--address needs host:port (got ${opts.address})\n`;
   return opts;
 }

@@ -7,8 +7,9 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { MockPeer, type MockPeerOptions } from './mock-peer';
-import type { InvokeOptions } from './mock-chaincode';
+import type { InvokeOptions } from '../testing/mock-chaincode';
+import { MockPeer, type MockPeerOptions } from '../testing/mock-peer';
+import { type ArgSpec, parseArgs, wantsHelp } from './args';
 
 /** Where the command reads commands and writes results (default: stdin/stdout). */
 export interface CommandIo {
@@ -66,21 +67,24 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
+const MOCK_PEER_ARGS: ArgSpec = { style: 'strict', lastWins: true, values: { address: [], channel: [], 'timeout-ms': [] }, booleans: { 'no-batch': [] } };
+
+/** The peer's options from the command line, or the text to print (the usage, or the problem and the usage). */
 function parseFlags(argv: readonly string[]): MockPeerOptions | string {
+  if (wantsHelp(argv)) return USAGE;
   const opts: MockPeerOptions = { address: '127.0.0.1:7052' };
-  const rest = [...argv];
-  for (let flag = rest.shift(); flag !== undefined; flag = rest.shift()) {
-    if (flag === '--no-batch') {
-      opts.capabilities = false;
-      continue;
-    }
-    if (flag === '--help' || flag === '-h') return USAGE;
-    const value = rest.shift();
-    if (value === undefined) return `missing value for ${flag}\n${USAGE}`;
-    if (flag === '--address') opts.address = value;
-    else if (flag === '--channel') opts.channel = value;
-    else if (flag === '--timeout-ms') opts.txTimeoutMs = Number(value);
-    else return `unknown option ${flag}\n${USAGE}`;
+  try {
+    const args = parseArgs(argv, MOCK_PEER_ARGS);
+    if (args.positionals[0] !== undefined) return `unknown option ${args.positionals[0]}\n${USAGE}`;
+    if (args.booleans.has('no-batch')) opts.capabilities = false;
+    const address = args.values.get('address');
+    const channel = args.values.get('channel');
+    const timeout = args.values.get('timeout-ms');
+    if (address !== undefined) opts.address = address;
+    if (channel !== undefined) opts.channel = channel;
+    if (timeout !== undefined) opts.txTimeoutMs = Number(timeout);
+  } catch (e) {
+    return `${(e as Error).message}\n${USAGE}`;
   }
   return opts;
 }

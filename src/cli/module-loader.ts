@@ -1,17 +1,18 @@
 /**
- * Finding and loading a chaincode module, for `fabric-shim-ts start` and `server` alike (one
- * place): the module path (a file, or a package directory whose package.json `main` is used, as
- * fabric-chaincode-node does), then what it exports: a chaincode object or class, or
- * fabric-contract-api's `contracts`.
+ * The one module loader: finding and loading a chaincode module, for `fabric-shim-ts start`,
+ * `server` and `metadata generate` alike: the module path (a file, or a package directory whose
+ * package.json `main` is used, as fabric-chaincode-node does), loaded with `require` or
+ * `import()` as node would, then what it exports: a chaincode object or class, or
+ * fabric-contract-api's `contracts` (read by src/contract/contract-package.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
-import type { ChaincodeInterface } from './chaincode';
-import { ShimError } from './errors';
+import type { ChaincodeInterface } from '../chaincode';
+import { ShimError } from '../errors';
 
 type ModuleShape = Record<string, unknown> & { default?: unknown };
 
@@ -39,8 +40,8 @@ export async function chaincodeFromExports(mod: unknown, where: string): Promise
   if (exported !== undefined) {
     // As fabric-chaincode-node's bootstrap: the package's name/version, serializers and
     // META-INF/metadata.json come with the contracts.
-    const { chaincodeFromContracts } = await import('./contract/chaincode-from-contract');
-    const { contractModuleFrom } = await import('./contract/module-loader');
+    const { chaincodeFromContracts } = await import('../contract/chaincode-from-contract');
+    const { contractModuleFrom } = await import('../contract/contract-package');
     const { contracts, ...options } = contractModuleFrom(exported, packageDir(where));
     return chaincodeFromContracts(contracts, options);
   }
@@ -48,25 +49,11 @@ export async function chaincodeFromExports(mod: unknown, where: string): Promise
 }
 
 /** The folder of the nearest package.json at or above `file` (the file's own folder if none). */
-function packageDir(file: string): string {
+export function packageDir(file: string): string {
   for (let dir = dirname(file); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return dir;
     if (dirname(dir) === dir) return dirname(file);
   }
-}
-
-/** The `--module` / `--module-path` argument of `start` (or undefined: the package in the working directory). */
-export function moduleArg(argv: readonly string[]): string | undefined {
-  let target: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const m = /^--(module|module-path|modulePath)(?:=(.*))?$/.exec(arg);
-    if (m === null) continue;
-    const value = m[2] ?? argv[i + 1];
-    if (value === undefined || value === '') throw new ShimError('CONFIG', `${arg} needs a path`);
-    target = value;
-  }
-  return target;
 }
 
 /** The file to load for `modulePath` (a file, or a package directory: its package.json `main`, else index.js). */
@@ -161,8 +148,11 @@ function oneLine(err: unknown): string {
   return `${err.name}: ${first}${typeof code === 'string' && !first.includes(code) ? ` (${code})` : ''}`;
 }
 
-/** The folder of this module (src/ or dist/): frames in it are ours, not the chaincode's. */
-const OWN_DIR = __dirname;
+/**
+ * Our code's folder: frames in it are ours, not the chaincode's. dist/ when built (this module
+ * is bundled into a chunk there), src/ when run from source (this module is in src/cli/).
+ */
+const OWN_DIR = basename(__dirname) === 'cli' ? dirname(__dirname) : __dirname;
 
 /** What node prints for the failed module, and (for a syntax error) our reason, from node's text. */
 function nodeReport(file: string, err: unknown): { detail: string; reason?: string } {
@@ -219,8 +209,18 @@ function arrow(stack: string): string {
   return '';
 }
 
+/**
+ * Finds and loads the module at `modulePath` (default: the package in `cwd`): what it exports
+ * and the file it is. Throws ShimError('CONFIG') naming what is missing, with a
+ * {@link loadFailureDetail} when the module itself failed.
+ */
+export async function loadModuleAt(modulePath = '.', cwd: string = process.cwd()): Promise<{ exported: unknown; file: string }> {
+  const file = resolveModule(modulePath, cwd);
+  return { exported: await loadModule(file), file };
+}
+
 /** Loads the chaincode at `modulePath` (default: the package in `cwd`). Throws ShimError('CONFIG') naming what is missing. */
 export async function loadChaincode(modulePath = '.', cwd: string = process.cwd()): Promise<ChaincodeInterface> {
-  const file = resolveModule(modulePath, cwd);
-  return chaincodeFromExports(await loadModule(file), file);
+  const { exported, file } = await loadModuleAt(modulePath, cwd);
+  return chaincodeFromExports(exported, file);
 }
