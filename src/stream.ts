@@ -492,7 +492,12 @@ export async function serveStreams(
     port,
     stop(graceMs = 0): Promise<void> {
       return new Promise<void>((resolve) => {
-        const timer = setTimeout(() => server.forceShutdown(), graceMs);
+        // forceShutdown closes every session at once, so it ends the stop too: grpc-js's tryShutdown
+        // callback never fires for a session keepalive has already destroyed (grpc-js 1.14).
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
         server.tryShutdown(() => {
           clearTimeout(timer);
           resolve();

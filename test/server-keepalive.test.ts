@@ -61,3 +61,19 @@ it('notices a peer that went silent and drops its connection', async () => {
   await path.targetClosed();
   expect(srv.connections).toBe(0);
 });
+
+it('stops at once right after keepalive dropped a connection', async () => {
+  // grpc-js's tryShutdown waits for sessions to close; a session keepalive has just destroyed never
+  // reports it, so stop() must not depend on that callback once it has forced the shutdown.
+  await start(200);
+  const path = await frozenRelay(srv.address);
+  cleanups.push(() => path.close());
+  const peer = await RawPeer.connect(path.address);
+  cleanups.push(() => peer.close());
+  expect(await peer.invoke(['put', 'k', 'v'])).toMatchObject({ type: 'COMPLETED' });
+  const dropped = logs.next(/^peer (connection failed|disconnected)$/);
+  path.freeze();
+  await dropped;
+  await srv.stop(100);
+  await expect(RawPeer.connect(srv.address)).rejects.toThrow();
+});
