@@ -65,8 +65,8 @@ export class ChaincodeHandler {
   private started = false;
   private readonly log: Logger;
   private readonly telemetry: Telemetry;
-  /** How transactions put their talk-backs on the stream: one function for all of them. */
-  private readonly send: Send = (msg) => this.stream.send(msg);
+  /** How transactions put their talk-backs on the stream: the stream's own send, bound once for all of them. */
+  private readonly send: Send;
   private settleReady!: (error?: ShimError) => void;
   private settleRun: ((error?: ShimError) => void) | undefined;
 
@@ -77,6 +77,7 @@ export class ChaincodeHandler {
     private readonly options: HandlerOptions,
   ) {
     this.log = options.logger ?? shimLogger('handler');
+    this.send = stream.send.bind(stream);
     this.telemetry = createTelemetry({ chaincodeId: options.chaincodeId });
     this.ready = new Promise<void>((resolve, reject) => {
       this.settleReady = (error) => (error === undefined ? resolve() : reject(error));

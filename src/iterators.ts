@@ -93,7 +93,7 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
   private queue: Promise<void> = Promise.resolve();
 
   /**
-   * @internal created by the stub; chaincode never constructs an iterator.
+   * @internal created by the transaction (transaction.ts); chaincode never constructs an iterator.
    * @param tx the transaction whose query this is
    * @param response the peer's first answer to the query
    * @param openIterators the transaction's set of iterators to close at the end (this adds and removes itself)
