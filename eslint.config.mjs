@@ -52,9 +52,6 @@ export default tseslint.config(
         caughtErrorsIgnorePattern: '^_',
         destructuredArrayIgnorePattern: '^_',
       }],
-      // src/handler.ts builds its TxLink as an object literal with getters (`this` is the literal
-      // there) that read the handler's live state through `const handler = this`.
-      '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['handler'] }],
       // `let peer` assigned after a callback that reads it is declared: it cannot be const.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // emitDecoratorMetadata serialises the written annotation: `@Property() size: number = 0`

@@ -1,21 +1,21 @@
 /**
  * The chaincode side of the ChaincodeMessage protocol: created -> established -> ready, one
- * switch for every inbound message type, transactions run concurrently, and each transaction's
- * talk-back calls are queued and sent one at a time (fabric-shim behaviour: the peer handles one
- * request per transaction at a time), answers routed back by channel + txid.
+ * switch for every inbound message type, and routing by channel + txid. Each INIT/TRANSACTION
+ * gets a {@link Transaction} (its talk-back queue, its end: transaction.ts) and a stub; the
+ * peer's RESPONSE/ERROR go to the transaction they name. Transactions run concurrently.
  */
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeMessage_Type as Type, type ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
 import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema } from './gen/peer/chaincode_pb';
 import { encodeChaincodeResult } from './response';
-import type { ChaincodeEvent } from './gen/peer/chaincode_event_pb';
 import { ShimError } from './errors';
 import { shimLogger, transactionLogger, type Logger } from './logger';
-import { createTelemetry, NO_TELEMETRY, type Telemetry, type TransactionTelemetry } from './telemetry';
-import type { PeerCapabilities, TalkBack, TransactionScope } from './talk-back';
+import { createTelemetry, type Telemetry } from './telemetry';
+import type { PeerCapabilities } from './connection-options';
 import type { PeerStream } from './stream';
 import type { ChaincodeInterface } from './chaincode';
-import { createTransaction, type ChaincodeStub } from './stub';
+import { createStub, type ChaincodeStub } from './stub';
+import { message, Transaction, type Send } from './transaction';
 
 /** Options of a {@link ChaincodeHandler}. */
 export interface HandlerOptions {
@@ -43,13 +43,6 @@ const NO_CAPABILITIES: PeerCapabilities = Object.freeze({
 const utf8 = new TextEncoder();
 const textOf = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 
-/** A plain message literal: cheaper than `create()` on the hot path, and what toBinary accepts. */
-function message(type: Type, channelId: string, txid: string, payload: Uint8Array, chaincodeEvent?: ChaincodeEvent): ChaincodeMessage {
-  const msg: ChaincodeMessage = { $typeName: 'protos.ChaincodeMessage', type, payload, txid, channelId };
-  if (chaincodeEvent !== undefined) msg.chaincodeEvent = chaincodeEvent;
-  return msg;
-}
-
 /** The key of a transaction: channel and txid (a txid is only unique per channel). */
 const txKey = (channelId: string, txId: string): string => channelId + '\u0000' + txId;
 
@@ -57,65 +50,8 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Lets the continuations of calls just answered run (they may issue more calls): every microtask runs before it. */
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** One talk-back call waiting to be sent or answered. */
-interface PendingCall {
-  readonly type: Type;
-  readonly payload: Uint8Array;
-  readonly resolve: (payload: Uint8Array) => void;
-  readonly reject: (error: ShimError) => void;
-}
-
-/** The handler's side of a transaction, given to the stub as its {@link TalkBack}. */
-interface TxLink {
-  readonly capabilities: PeerCapabilities;
-  enqueue(tx: Transaction, call: PendingCall): void;
-  /** Undefined while the stream is usable. */
-  readonly streamError: ShimError | undefined;
-}
-
 /** A message without a SignedProposal has an empty transient map, hence no trace headers. */
 const NO_PROPOSAL = new Uint8Array(0);
-
-class Transaction implements TalkBack {
-  /** Head = the call on the wire; the rest wait their turn. */
-  readonly queue: PendingCall[] = [];
-  closed = false;
-  /**
-   * Set once Init/Invoke returned a response: from then on the calls it left behind are sent and
-   * answered before COMPLETED, and the first of them to fail is kept in `failure`.
-   */
-  draining = false;
-  failure: ShimError | undefined;
-  /** While draining: called when the queue empties or a call fails. */
-  wake: (() => void) | undefined;
-  /** Spans and metrics of this transaction; the shared no-op when nothing records. */
-  obs: TransactionTelemetry = NO_TELEMETRY;
-  constructor(
-    private readonly link: TxLink,
-    readonly channelId: string,
-    readonly txId: string,
-    readonly key: string,
-  ) {}
-  get capabilities(): PeerCapabilities {
-    return this.link.capabilities;
-  }
-  call(type: Type, payload: Uint8Array): Promise<Uint8Array> {
-    return this.obs.talkBack(type, new Promise<Uint8Array>((resolve, reject) => {
-      // The type's name is only needed for an error: looked up there, not on every call.
-      if (this.closed || this.failure !== undefined) {
-        const why = this.failure === undefined ? 'has completed' : `has failed (${this.failure.message})`;
-        reject(new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} ${why}; ${Type[type]} not sent`, { txId: this.txId, channelId: this.channelId, requestType: Type[type] }));
-      } else if (this.link.streamError !== undefined) {
-        reject(new ShimError('STREAM_CLOSED', this.link.streamError.message, { txId: this.txId, channelId: this.channelId, requestType: Type[type], cause: this.link.streamError }));
-      } else {
-        this.link.enqueue(this, { type, payload, resolve, reject });
-      }
-    }));
-  }
-}
 
 type State = 'created' | 'established' | 'ready' | 'closed';
 
@@ -126,12 +62,11 @@ export class ChaincodeHandler {
   private state: State = 'created';
   private caps: PeerCapabilities = NO_CAPABILITIES;
   private readonly txs = new Map<string, Transaction>();
-  private pendingCalls = 0;
-  private failure: ShimError | undefined;
   private started = false;
   private readonly log: Logger;
   private readonly telemetry: Telemetry;
-  private readonly link: TxLink;
+  /** How transactions put their talk-backs on the stream: the stream's own send, bound once for all of them. */
+  private readonly send: Send;
   private settleReady!: (error?: ShimError) => void;
   private settleRun: ((error?: ShimError) => void) | undefined;
 
@@ -142,18 +77,13 @@ export class ChaincodeHandler {
     private readonly options: HandlerOptions,
   ) {
     this.log = options.logger ?? shimLogger('handler');
+    this.send = stream.send.bind(stream);
     this.telemetry = createTelemetry({ chaincodeId: options.chaincodeId });
     this.ready = new Promise<void>((resolve, reject) => {
       this.settleReady = (error) => (error === undefined ? resolve() : reject(error));
     });
     // run() reports the same failure; this keeps an unobserved `ready` from being unhandled.
     this.ready.catch(() => undefined);
-    const handler = this;
-    this.link = {
-      get capabilities() { return handler.caps; },
-      get streamError() { return handler.failure; },
-      enqueue: (tx, call) => this.enqueue(tx, call),
-    };
   }
 
   /** What the peer announced in REGISTERED/READY; all off for a peer that sends none (Fabric 3.0). */
@@ -163,7 +93,9 @@ export class ChaincodeHandler {
 
   /** Transactions running plus talk-back calls waiting right now (0 when idle). */
   get inFlight(): number {
-    return this.txs.size + this.pendingCalls;
+    let n = this.txs.size;
+    for (const tx of this.txs.values()) n += tx.queued;
+    return n;
   }
 
   /**
@@ -284,12 +216,12 @@ export class ChaincodeHandler {
       this.sendError(msg.channelId, msg.txid, `transaction ${msg.txid} on channel ${msg.channelId} is already being executed`);
       return;
     }
-    const tx = new Transaction(this.link, msg.channelId, msg.txid, key);
-    let scope: TransactionScope<ChaincodeStub> | undefined;
+    let stub: ChaincodeStub | undefined;
     // Lines about this transaction carry channel, short txid and function (decoded only if a line is written).
-    const log = transactionLogger(this.log, msg.channelId, msg.txid, () => (scope as TransactionScope<ChaincodeStub>).stub.getFunctionAndParameters().fcn);
+    const log = transactionLogger(this.log, msg.channelId, msg.txid, () => (stub as ChaincodeStub).getFunctionAndParameters().fcn);
+    const tx = new Transaction(this.send, msg.channelId, msg.txid, this.caps, log);
     try {
-      scope = createTransaction(tx, msg, { mspId: this.options.mspId ?? '', logger: log });
+      stub = createStub(tx, msg, { mspId: this.options.mspId ?? '' });
     } catch (err) {
       this.log.error('cannot build a stub for the transaction', { channel: msg.channelId, txid: msg.txid, error: errorText(err) });
       this.sendError(msg.channelId, msg.txid, errorText(err));
@@ -297,29 +229,30 @@ export class ChaincodeHandler {
     }
     this.txs.set(key, tx);
     // The proposal's raw bytes let telemetry read the trace headers without decoding the whole proposal.
-    tx.obs = this.telemetry.startTransaction(msg.channelId, msg.txid, msg.type === Type.INIT, scope.stub, msg.proposal === undefined ? NO_PROPOSAL : msg.proposal.proposalBytes);
-    void this.execute(tx, scope, msg.type === Type.INIT, log);
+    tx.obs = this.telemetry.startTransaction(msg.channelId, msg.txid, msg.type === Type.INIT, stub, msg.proposal === undefined ? NO_PROPOSAL : msg.proposal.proposalBytes);
+    void this.execute(tx, key, stub, msg.type === Type.INIT, log);
   }
 
   /** Runs Init/Invoke and answers COMPLETED, or ERROR at once when it throws (the peer would otherwise wait out its 30 s timeout). */
-  private async execute(tx: Transaction, scope: TransactionScope<ChaincodeStub>, init: boolean, log: Logger): Promise<void> {
+  private async execute(tx: Transaction, key: string, stub: ChaincodeStub, init: boolean, log: Logger): Promise<void> {
     const method = init ? 'Init' : 'Invoke';
     let reply: ChaincodeMessage;
     try {
       // Run with the transaction span active, so spans the chaincode makes nest under it.
-      const result: unknown = await tx.obs.run(init ? this.chaincode.Init : this.chaincode.Invoke, this.chaincode, scope.stub);
+      const result: unknown = await tx.obs.run(init ? this.chaincode.Init : this.chaincode.Invoke, this.chaincode, stub);
       const response = encodeChaincodeResult(result, method, tx.channelId, tx.txId);
-      await this.drain(tx, scope);
+      // Calls the chaincode left behind are answered (or fail the transaction) first.
+      await tx.complete();
       // Status >= 400 is still COMPLETED: the peer decides what an error response means.
-      reply = message(Type.COMPLETED, tx.channelId, tx.txId, response, scope.event());
+      reply = message(Type.COMPLETED, tx.channelId, tx.txId, response, tx.event);
       tx.obs.succeeded(result);
     } catch (err) {
       log.error(`${method}() failed`, { error: errorText(err) });
       tx.obs.failed(err);
       reply = message(Type.ERROR, tx.channelId, tx.txId, utf8.encode(errorText(err)));
     }
-    scope.close();
-    this.retire(tx);
+    tx.retire();
+    this.txs.delete(key);
     try {
       this.stream.send(reply);
     } catch (err) {
@@ -331,112 +264,12 @@ export class ChaincodeHandler {
     }
   }
 
-  /**
-   * After Init/Invoke returned a response, before COMPLETED (issue 12: a missing `await`).
-   * Calls the chaincode started and did not await are sent and answered, in issue order, and
-   * so are calls their continuations start meanwhile; then the scope flushes the write batch
-   * and closes open iterators. The transaction ends when, after a turn of the event loop (every
-   * promise continuation has run), nothing is queued. The chaincode's response cannot depend on
-   * calls it did not wait for, so the first of them to fail fails the transaction (ERROR, nothing
-   * committed) rather than commit part of its writes; calls that failed while Init/Invoke ran were
-   * the chaincode's to handle. When nothing is left behind this costs nothing: no turn is taken.
-   */
-  private async drain(tx: Transaction, scope: TransactionScope<ChaincodeStub>): Promise<void> {
-    tx.draining = true;
-    for (;;) {
-      while (tx.queue.length > 0 && tx.failure === undefined) {
-        await new Promise<void>((resolve) => { tx.wake = resolve; });
-        await nextTurn();
-      }
-      if (tx.failure !== undefined) throw tx.failure;
-      await scope.finish();
-      if (tx.failure !== undefined) throw tx.failure;
-      // Calls started during finish() (from a timer or I/O callback of the chaincode) go round again.
-      if (tx.queue.length === 0) return;
-    }
-  }
-
-  /**
-   * A call left behind when Init/Invoke returned failed: the transaction will end in ERROR with
-   * its error, so the calls still queued are not sent (they reject now, which also lets the
-   * scope's finish() settle) and call() refuses new ones.
-   */
-  private drainFailed(tx: Transaction, error: ShimError): void {
-    tx.failure ??= error;
-    this.rejectQueued(tx, `failed (${tx.failure.message})`);
-    this.wakeDrain(tx);
-  }
-
-  /** Rejects every call of `tx` still queued (none of them is on the wire) with TRANSACTION_CLOSED. */
-  private rejectQueued(tx: Transaction, why: string): void {
-    if (tx.queue.length === 0) return;
-    this.pendingCalls -= tx.queue.length;
-    for (const call of tx.queue.splice(0)) {
-      const requestType = Type[call.type];
-      call.reject(new ShimError('TRANSACTION_CLOSED', `transaction ${tx.txId} ${why} before ${requestType} was answered`, { txId: tx.txId, channelId: tx.channelId, requestType }));
-    }
-  }
-
-  private wakeDrain(tx: Transaction): void {
-    const wake = tx.wake;
-    if (wake !== undefined) {
-      tx.wake = undefined;
-      wake();
-    }
-  }
-
-  /** Forgets a finished transaction; calls it left behind (Init/Invoke threw) reject TRANSACTION_CLOSED. */
-  private retire(tx: Transaction): void {
-    tx.closed = true;
-    tx.wake = undefined;
-    this.txs.delete(tx.key);
-    this.rejectQueued(tx, 'ended');
-  }
-
-  private enqueue(tx: Transaction, call: PendingCall): void {
-    this.pendingCalls++;
-    if (tx.queue.push(call) === 1) this.pump(tx);
-  }
-
-  /** Sends the head of the queue; a call that cannot be sent rejects and the next one goes. */
-  private pump(tx: Transaction): void {
-    while (tx.queue.length > 0) {
-      const head = tx.queue[0] as PendingCall;
-      try {
-        this.stream.send(message(head.type, tx.channelId, tx.txId, head.payload));
-        return;
-      } catch (err) {
-        tx.queue.shift();
-        this.pendingCalls--;
-        const requestType = Type[head.type];
-        const code = err instanceof ShimError ? err.code : 'PROTOCOL';
-        const error = new ShimError(code, `cannot send ${requestType}: ${errorText(err)}`, { txId: tx.txId, channelId: tx.channelId, requestType, cause: err });
-        head.reject(error);
-        if (tx.draining) return this.drainFailed(tx, error);
-      }
-    }
-    if (tx.draining) this.wakeDrain(tx);
-  }
-
   /** RESPONSE/ERROR: settles the call at the head of that transaction's queue. */
   private answer(msg: ChaincodeMessage, ok: boolean): void {
     const tx = this.txs.get(txKey(msg.channelId, msg.txid));
-    const head = tx === undefined ? undefined : tx.queue.shift();
-    if (tx === undefined || head === undefined) {
+    if (tx === undefined || !tx.settle(msg.payload, ok)) {
       this.log.warn(`dropping ${ok ? 'RESPONSE' : 'ERROR'} for nothing waiting`, { channel: msg.channelId, txid: msg.txid });
-      return;
     }
-    this.pendingCalls--;
-    if (ok) {
-      head.resolve(msg.payload);
-    } else {
-      const error = new ShimError('PEER_ERROR', textOf(msg.payload), { txId: tx.txId, channelId: tx.channelId, requestType: Type[head.type] });
-      head.reject(error);
-      // Nothing more is sent for a transaction that is going to fail: retire() rejects the rest.
-      if (tx.draining) return this.drainFailed(tx, error);
-    }
-    if (tx.queue.length > 0) this.pump(tx);
-    else if (tx.draining) this.wakeDrain(tx);
   }
 
   private sendError(channelId: string, txId: string, text: string): void {
@@ -469,15 +302,7 @@ export class ChaincodeHandler {
   /** Moves to closed: every waiting call rejects with `reason`; run() settles with `runError`. */
   private shutDown(reason: ShimError, runError: ShimError | undefined): void {
     this.state = 'closed';
-    this.failure = reason;
-    for (const tx of this.txs.values()) {
-      for (const call of tx.queue.splice(0)) {
-        const requestType = Type[call.type];
-        call.reject(new ShimError('STREAM_CLOSED', reason.message, { txId: tx.txId, channelId: tx.channelId, requestType, cause: reason }));
-      }
-      if (tx.draining) this.drainFailed(tx, reason);
-    }
-    this.pendingCalls = 0;
+    for (const tx of this.txs.values()) tx.abort(reason);
     this.settleReady(reason);
     this.settleRun?.(runError);
     this.settleRun = undefined;

@@ -39,7 +39,7 @@ export { setLogSink, textSink, jsonSink, templateSink, configureLogging, createL
 export type { Logger, LogSink, LogRecord, LogFields, LevelName, LogMethod, LogEntry, LoggingOptions, CreateLoggerOptions } from './logger';
 export { ATTR as TELEMETRY_ATTRIBUTES, METRIC as TELEMETRY_METRICS } from './telemetry';
 export type { Outcome as TransactionOutcome } from './telemetry';
-export type { PeerCapabilities } from './talk-back';
+export type { PeerCapabilities } from './connection-options';
 export { readStartConfig, readSetting, readPemOrBase64 } from './config';
 export type { StartConfig } from './config';
 export type { GrpcSettings, TlsClientOptions, TlsServerOptions } from './stream';

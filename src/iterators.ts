@@ -4,24 +4,15 @@
  *
  * A query answer holds one page of results; when the peer says `has_more`, `next()` asks
  * for the following page with QUERY_STATE_NEXT. `close()` sends QUERY_STATE_CLOSE exactly
- * once; iterators the chaincode leaves open are closed by the transaction scope before
+ * once; iterators the chaincode leaves open are closed by the transaction (transaction.ts) before
  * COMPLETED, so the peer never keeps a query context alive for nothing.
  */
 import { fromBinary } from '@bufbuild/protobuf';
 import { KeyModificationSchema } from './gen/ledger/queryresult/kv_query_result_pb';
 import { decodeKV } from './codec/state';
-import { ChaincodeMessage_Type, type QueryResponse } from './gen/peer/chaincode_shim_pb';
+import type { QueryResponse } from './gen/peer/chaincode_shim_pb';
 import type { Timestamp } from './proposal';
-import type { TalkBack } from './talk-back';
-import {
-  asBuffer,
-  decodeNothing,
-  decodeQueryResponse,
-  encodeQueryStateClose,
-  encodeQueryStateNext,
-  roundTrip,
-  type QueryResponseMetadata,
-} from './requests';
+import { asBuffer, queryStateClose, queryStateNext, type Exchange, type QueryResponseMetadata } from './requests';
 
 /**
  * One state entry from a range or rich query. At runtime it is `{ key, value }` exactly, as
@@ -77,7 +68,7 @@ export interface StateQueryResponse<I> {
 
 export type { QueryResponseMetadata } from './requests';
 
-/** Anything the transaction scope closes when the chaincode returns. */
+/** Anything the transaction closes when the chaincode returns. */
 export interface Closeable {
   close(): Promise<void>;
 }
@@ -102,13 +93,13 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
   private queue: Promise<void> = Promise.resolve();
 
   /**
-   * @internal created by the stub; chaincode never constructs an iterator.
-   * @param talkBack the transaction's channel to the peer
+   * @internal created by the transaction (transaction.ts); chaincode never constructs an iterator.
+   * @param tx the transaction whose query this is
    * @param response the peer's first answer to the query
-   * @param openIterators the scope's set of iterators to close at the end (this adds and removes itself)
+   * @param openIterators the transaction's set of iterators to close at the end (this adds and removes itself)
    */
   constructor(
-    private readonly talkBack: TalkBack,
+    private readonly tx: Exchange,
     response: QueryResponse,
     private readonly openIterators?: Set<Closeable>,
   ) {
@@ -140,12 +131,7 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
       }
       if (!this.response.hasMore) return done<NextResult<T>>();
       // A page may be empty while has_more is set: keep asking until results or the end.
-      this.response = await roundTrip(
-        this.talkBack,
-        ChaincodeMessage_Type.QUERY_STATE_NEXT,
-        encodeQueryStateNext(this.response.id),
-        decodeQueryResponse,
-      );
+      this.response = await queryStateNext(this.tx, this.response.id);
       this.index = 0;
     }
   }
@@ -154,12 +140,7 @@ export abstract class CommonIterator<T> implements AsyncIterable<T>, AsyncDispos
   close(): Promise<void> {
     if (!this.closing) {
       this.openIterators?.delete(this);
-      this.closing = roundTrip(
-        this.talkBack,
-        ChaincodeMessage_Type.QUERY_STATE_CLOSE,
-        encodeQueryStateClose(this.response.id),
-        decodeNothing,
-      );
+      this.closing = queryStateClose(this.tx, this.response.id);
       // A chaincode often calls close() without awaiting it: its failure must not end the process.
       this.closing.catch(noop);
     }

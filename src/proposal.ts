@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { fromBinary } from '@bufbuild/protobuf';
 import type { Timestamp as PbTimestamp } from '@bufbuild/protobuf/wkt';
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { ChannelHeaderSchema, HeaderSchema, SignatureHeaderSchema } from './gen/common/common_pb';
 import { SerializedIdentitySchema } from './gen/msp/identities_pb';
 import { ChaincodeProposalPayloadSchema, ProposalSchema, type SignedProposal as PbSignedProposal } from './gen/peer/proposal_pb';
@@ -201,4 +202,78 @@ export class ProposalView {
     const ts = this.get().timestamp;
     return new Date(Number(ts?.seconds ?? 0n) * 1000 + (ts?.nanos ?? 0) / 1e6);
   }
+}
+
+// ------------------------------------------------------------ the W3C trace context a proposal may carry (read by telemetry)
+
+/** The two transient entries telemetry reads (W3C trace context a client may pass). */
+export interface TraceHeaders {
+  traceparent: Uint8Array | undefined;
+  tracestate: Uint8Array | undefined;
+}
+
+const TRACEPARENT = 'traceparent';
+const TRACESTATE = 'tracestate';
+
+/**
+ * `traceparent`/`tracestate` from a Proposal's bytes, for telemetry to join the client's trace
+ * without decoding the whole proposal: Proposal.payload (2) ->
+ * ChaincodeProposalPayload.TransientMap (2) -> entries {key (1), value (2)}; the last entry of a
+ * key wins, as in a full decode. Other fields are skipped unread. Throws on malformed bytes.
+ */
+export function traceHeadersFromProposal(proposalBytes: Uint8Array): TraceHeaders {
+  const found: TraceHeaders = { traceparent: undefined, tracestate: undefined };
+  const proposal = new BinaryReader(proposalBytes);
+  while (proposal.pos < proposal.len) {
+    const [field, wire] = proposal.tag();
+    if (field !== 2 || wire !== WireType.LengthDelimited) {
+      proposal.skip(wire, field);
+      continue;
+    }
+    const payload = new BinaryReader(proposal.bytes());
+    while (payload.pos < payload.len) {
+      const [pf, pw] = payload.tag();
+      if (pf !== 2 || pw !== WireType.LengthDelimited) {
+        payload.skip(pw, pf);
+        continue;
+      }
+      const entry = new BinaryReader(payload.bytes());
+      let key = '';
+      let value: Uint8Array = new Uint8Array(0);
+      while (entry.pos < entry.len) {
+        const [ef, ew] = entry.tag();
+        if (ef === 1 && ew === WireType.LengthDelimited) key = entry.string();
+        else if (ef === 2 && ew === WireType.LengthDelimited) value = entry.bytes();
+        else entry.skip(ew, ef);
+      }
+      if (key === TRACEPARENT) found.traceparent = value;
+      else if (key === TRACESTATE) found.tracestate = value;
+    }
+  }
+  return found;
+}
+
+/** The trace headers, from the proposal's bytes when given, else from the (decoded) transient map of `source`. */
+export function traceHeaders(source: { getTransient(): Map<string, Uint8Array> }, proposalBytes: Uint8Array | undefined): TraceHeaders {
+  if (proposalBytes !== undefined) return traceHeadersFromProposal(proposalBytes);
+  const transient = source.getTransient();
+  return { traceparent: transient.get(TRACEPARENT), tracestate: transient.get(TRACESTATE) };
+}
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const HEX16 = /^[0-9a-f]{16}$/;
+
+/**
+ * Parses a W3C trace-context `traceparent` (version 00, or a later version read as 00 as the
+ * spec asks). Undefined when invalid, so a bad header starts a new trace instead of failing.
+ */
+export function parseTraceparent(header: string): { traceId: string; spanId: string; traceFlags: number } | undefined {
+  const parts = header.trim().split('-');
+  if (parts.length < 4) return undefined;
+  const [version, traceId, spanId, flags] = parts as [string, string, string, string];
+  if (!/^[0-9a-f]{2}$/.test(version) || version === 'ff') return undefined;
+  if (version === '00' && parts.length !== 4) return undefined;
+  if (!HEX32.test(traceId) || /^0+$/.test(traceId) || !HEX16.test(spanId) || /^0+$/.test(spanId)) return undefined;
+  if (!/^[0-9a-f]{2}$/.test(flags)) return undefined;
+  return { traceId, spanId, traceFlags: parseInt(flags, 16) & 1 };
 }

@@ -9,6 +9,7 @@
  * "Failure: Cannot coerce to Uint8Array: <type>" for a value that is not bytes. The few places
  * where we stay stricter on purpose say so, with the reason.
  */
+import * as ck from './composite-key';
 import { invalidArgument } from './errors';
 
 /** A value as fabric-shim accepts it: bytes (a Buffer is a Uint8Array) or a string, sent as UTF-8. */
@@ -114,4 +115,17 @@ export function wireQuery(query: unknown): string {
   if (typeof query === 'string') return query;
   if (query === undefined || query === null) return '';
   throw invalidArgument('query must be a string');
+}
+
+/**
+ * The bounds of a range over simple keys. As fabric-shim: an empty start becomes 0x01, which
+ * skips the composite key namespace; both ends must be simple keys.
+ */
+export function simpleRange(startKey: string, endKey: string): [string, string] {
+  if (startKey !== undefined && typeof startKey !== 'string') throw invalidArgument('startKey must be a string');
+  if (endKey !== undefined && typeof endKey !== 'string') throw invalidArgument('endKey must be a string');
+  const start = startKey || ck.EMPTY_KEY_SUBSTITUTE;
+  const end = endKey ?? '';
+  ck.validateSimpleKeys(start, end);
+  return [start, end];
 }

@@ -1,12 +1,13 @@
 /**
  * ChaincodeStub: the API a chaincode calls, with fabric-shim 2.5's names, argument order
  * and return shapes, plus the Fabric 3.1 additions of the Go shim (multi-key reads, write
- * batches, getAllStatesCompositeKeyWithPagination). The stub validates arguments before
- * anything goes on the wire (`stub-checks.ts`) and hands reads to `state-reads.ts`, writes to
- * `state-writes.ts` (which owns write batching); encodings and round trips live in `requests.ts`.
+ * batches, getAllStatesCompositeKeyWithPagination). The stub is the public facade: it validates
+ * arguments as fabric-shim does (`stub-checks.ts`) before anything goes on the wire, then hands
+ * one-shot requests to `requests.ts` and what the transaction keeps (writes and their batch,
+ * iterators, the event, the closed flag) to its `Transaction` (`transaction.ts`).
  */
 import { create, fromBinary } from '@bufbuild/protobuf';
-import { ChaincodeEventSchema, type ChaincodeEvent } from './gen/peer/chaincode_event_pb';
+import { ChaincodeEventSchema } from './gen/peer/chaincode_event_pb';
 import { ChaincodeInputSchema, type ChaincodeInput } from './gen/peer/chaincode_pb';
 import { ChaincodeMessage_Type as T, type ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
 import * as ck from './composite-key';
@@ -14,7 +15,6 @@ import { ShimError, invalidArgument } from './errors';
 import {
   PrivateQueryResponse,
   queryPromise,
-  type Closeable,
   type HistoryQueryIterator,
   type KeyModification,
   type KV,
@@ -22,17 +22,15 @@ import {
   type StateQueryIterator,
   type StateQueryResponse,
 } from './iterators';
-import type { Logger } from './logger';
 import { ProposalView, type DecodedSignedProposal, type SerializedIdentity, type Timestamp } from './proposal';
 import * as rq from './requests';
 import { RESPONSE_CODE } from './response';
-import { StateReader, simpleRange } from './state-reads';
-import { StateWriter } from './state-writes';
 import {
   isBytes,
   requireCollection,
   requireKey,
   requirePrivateValue,
+  simpleRange,
   toBytes,
   wireKey,
   wirePaging,
@@ -41,7 +39,7 @@ import {
   wireValue,
   type StateValue,
 } from './stub-checks';
-import type { TalkBack, TransactionScope } from './talk-back';
+import type { Transaction } from './transaction';
 
 export type { StateValue } from './stub-checks';
 export type { InvokeResponse } from './requests';
@@ -73,31 +71,20 @@ function queryMetadata(pageSize: unknown, bookmark: unknown): Uint8Array {
   return rq.encodeQueryMetadata(paging.pageSize, paging.bookmark);
 }
 
-/** Per-transaction options the handler passes to {@link createTransaction}. */
-export interface TransactionOptions {
+/** Per-transaction options the handler passes to {@link createStub}. */
+export interface StubOptions {
   /** CORE_PEER_LOCALMSPID, returned by `getMspID()`; empty when unset. */
   mspId: string;
-  logger?: Logger;
 }
 
 const PUBLIC = '';
 
-/** Mutable per-transaction state shared by the stub and its scope. @internal */
-interface TxState {
-  closed: boolean;
-  event: ChaincodeEvent | undefined;
-  readonly openIterators: Set<Closeable>;
-  readonly reader: StateReader;
-  readonly writer: StateWriter;
-}
-
-/** What {@link createTransaction} hands the stub. @internal */
+/** What {@link createStub} hands the stub. @internal */
 export interface StubInit {
-  talkBack: TalkBack;
+  tx: Transaction;
   input: ChaincodeInput;
   proposal: ProposalView;
-  options: TransactionOptions;
-  state: TxState;
+  options: StubOptions;
 }
 
 /** The stub handed to Init/Invoke for one transaction (fabric-shim's `ChaincodeStub`). */
@@ -105,21 +92,19 @@ export class ChaincodeStub {
   /** fabric-shim's status codes, also reachable as `ChaincodeStub.RESPONSE_CODE`. */
   static readonly RESPONSE_CODE = RESPONSE_CODE;
 
-  private readonly talkBack: TalkBack;
+  private readonly tx: Transaction;
   private readonly input: ChaincodeInput;
   private readonly proposal: ProposalView;
   private readonly mspId: string;
-  private readonly tx: TxState;
   private bufferArgs: Buffer[] | undefined;
   private stringArgs: string[] | undefined;
 
-  /** @internal built by {@link createTransaction}; chaincode never constructs a stub. */
+  /** @internal built by {@link createStub}; chaincode never constructs a stub. */
   constructor(init: StubInit) {
-    this.talkBack = init.talkBack;
+    this.tx = init.tx;
     this.input = init.input;
     this.proposal = init.proposal;
     this.mspId = init.options.mspId;
-    this.tx = init.state;
   }
 
   // ------------------------------------------------------------ invocation
@@ -140,9 +125,9 @@ export class ChaincodeStub {
     return { fcn, params };
   }
   /** The transaction id. */
-  getTxID(): string { return this.talkBack.txId; }
+  getTxID(): string { return this.tx.txId; }
   /** The channel id. */
-  getChannelID(): string { return this.talkBack.channelId; }
+  getChannelID(): string { return this.tx.channelId; }
   /** Decorations added by peer-side decorators to the ChaincodeInput (Go shim's GetDecorations). */
   getDecorations(): Map<string, Buffer> {
     return new Map(Object.entries(this.input.decorations).map(([k, v]) => [k, rq.asBuffer(v)]));
@@ -175,22 +160,22 @@ export class ChaincodeStub {
   /** Reads `key`; an empty Buffer when it has no value. Reads never see this transaction's own writes. */
   async getState(key: string): Promise<Buffer> {
     this.ensureOpen();
-    return this.tx.reader.get(PUBLIC, wireKey(key));
+    return rq.getState(this.tx, PUBLIC, wireKey(key));
   }
   /** Writes `value` at `key` (a string is sent as UTF-8). */
   async putState(key: string, value: StateValue): Promise<void> {
     this.ensureOpen();
-    return peerAnswer(this.tx.writer.put(PUBLIC, wireKey(key), wireValue(value)));
+    return peerAnswer(this.tx.put(PUBLIC, wireKey(key), wireValue(value)));
   }
   /** Deletes `key`. */
   async deleteState(key: string): Promise<void> {
     this.ensureOpen();
-    return peerAnswer(this.tx.writer.del(PUBLIC, wireKey(key)));
+    return peerAnswer(this.tx.del(PUBLIC, wireKey(key)));
   }
   /** Sets the key-level endorsement policy of `key` (bytes from KeyEndorsementPolicy.getPolicy()). */
   async setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
     this.ensureOpen();
-    return peerAnswer(this.tx.writer.putPolicy(PUBLIC, wireKey(key), wirePolicy(ep)));
+    return peerAnswer(this.tx.putPolicy(PUBLIC, wireKey(key), wirePolicy(ep)));
   }
   /**
    * The key-level endorsement policy of `key`, as fabric-shim returns it: a Uint8Array, and
@@ -198,7 +183,7 @@ export class ChaincodeStub {
    */
   async getStateValidationParameter(key: string): Promise<Uint8Array> {
     this.ensureOpen();
-    return (await this.tx.reader.policy(PUBLIC, wireKey(key))) as Uint8Array;
+    return (await rq.getStateMetadata(this.tx, PUBLIC, wireKey(key))) as Uint8Array;
   }
 
   /**
@@ -209,35 +194,35 @@ export class ChaincodeStub {
    */
   async getMultipleStates(...keys: string[] | [readonly string[]]): Promise<Buffer[]> {
     this.ensureOpen();
-    return this.tx.reader.multiple(PUBLIC, keyList(keys).map(wireKey));
+    return this.tx.getMultiple(PUBLIC, keyList(keys).map(wireKey));
   }
 
   /** Range query over simple keys [startKey, endKey); '' means unbounded on either side. */
   getStateByRange(startKey: string, endKey: string): QueryPromise<StateQueryIterator, KV> {
     return this.stateQuery(async () => {
       const [start, end] = simpleRange(startKey, endKey);
-      return (await this.tx.reader.range(PUBLIC, start, end)).iterator;
+      return (await this.tx.range(PUBLIC, start, end)).iterator;
     });
   }
   /** One page of a range query; pass the returned bookmark to get the next page. */
   getStateByRangeWithPagination(startKey: string, endKey: string, pageSize: number, bookmark = ''): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
     return this.pagedQuery(async () => {
       const [start, end] = simpleRange(startKey, endKey);
-      return this.tx.reader.range(PUBLIC, start, end, queryMetadata(pageSize, bookmark));
+      return this.tx.range(PUBLIC, start, end, queryMetadata(pageSize, bookmark));
     });
   }
   /** All composite keys that extend the partial key (objectType, ...attributes). */
   getStateByPartialCompositeKey(objectType: string, attributes: string[]): QueryPromise<StateQueryIterator, KV> {
     return this.stateQuery(async () => {
       const [start, end] = ck.partialCompositeKeyRange(objectType, attributes);
-      return (await this.tx.reader.range(PUBLIC, start, end)).iterator;
+      return (await this.tx.range(PUBLIC, start, end)).iterator;
     });
   }
   /** One page of {@link getStateByPartialCompositeKey}. */
   getStateByPartialCompositeKeyWithPagination(objectType: string, attributes: string[], pageSize: number, bookmark = ''): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
     return this.pagedQuery(async () => {
       const [start, end] = ck.partialCompositeKeyRange(objectType, attributes);
-      return this.tx.reader.range(PUBLIC, start, end, queryMetadata(pageSize, bookmark));
+      return this.tx.range(PUBLIC, start, end, queryMetadata(pageSize, bookmark));
     });
   }
   /** One page over every composite key of the namespace (Go shim's GetAllStatesCompositeKeyWithPagination). */
@@ -245,20 +230,20 @@ export class ChaincodeStub {
     return this.pagedQuery(async () => {
       const metadata = queryMetadata(pageSize, bookmark);
       const start = ck.COMPOSITE_KEY_NAMESPACE;
-      return this.tx.reader.range(PUBLIC, start, start + ck.MAX_UNICODE_RUNE_VALUE, metadata);
+      return this.tx.range(PUBLIC, start, start + ck.MAX_UNICODE_RUNE_VALUE, metadata);
     });
   }
   /** Rich query in the state database's syntax (CouchDB JSON selector). */
   getQueryResult(query: string): QueryPromise<StateQueryIterator, KV> {
-    return this.stateQuery(async () => (await this.tx.reader.query(PUBLIC, wireQuery(query))).iterator);
+    return this.stateQuery(async () => (await this.tx.query(PUBLIC, wireQuery(query))).iterator);
   }
   /** One page of a rich query. */
   getQueryResultWithPagination(query: string, pageSize: number, bookmark = ''): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
-    return this.pagedQuery(async () => this.tx.reader.query(PUBLIC, wireQuery(query), queryMetadata(pageSize, bookmark)));
+    return this.pagedQuery(async () => this.tx.query(PUBLIC, wireQuery(query), queryMetadata(pageSize, bookmark)));
   }
   /** Every committed change of `key`, newest first; a delete has `isDelete: true`. */
   getHistoryForKey(key: string): QueryPromise<HistoryQueryIterator, KeyModification> {
-    return queryPromise(this.guarded(async () => this.tx.reader.history(wireKey(key))), (it) => it);
+    return queryPromise(this.guarded(async () => this.tx.history(wireKey(key))), (it) => it);
   }
 
   // ------------------------------------------------------------ write batching (Fabric 3.1+)
@@ -270,12 +255,12 @@ export class ChaincodeStub {
    */
   startWriteBatch(): void {
     this.ensureOpen();
-    this.tx.writer.startBatch();
+    this.tx.startBatch();
   }
   /** Sends the collected writes, in chunks of the peer's maximum; a no-op without a batch. */
   async finishWriteBatch(): Promise<void> {
     this.ensureOpen();
-    await this.tx.writer.flush();
+    await this.tx.flush();
   }
 
   // ------------------------------------------------------------ other chaincode, events, keys
@@ -290,7 +275,7 @@ export class ChaincodeStub {
     if (!Array.isArray(args) || !args.every(isBytes)) throw invalidArgument('args must be an array of strings or Uint8Arrays');
     // fabric-shim builds "name/channel" and the peer's ParseName splits it again.
     const name = channel ? `${chaincodeName}/${channel}` : chaincodeName;
-    return rq.roundTrip(this.talkBack, T.INVOKE_CHAINCODE, rq.encodeInvokeChaincode(name, args.map(toBytes)), rq.decodeInvokeResponse);
+    return rq.invokeChaincode(this.tx, name, args.map(toBytes));
   }
   /** Sets the event sent with COMPLETED; a later call replaces it. */
   setEvent(name: string, payload: StateValue): void {
@@ -314,14 +299,14 @@ export class ChaincodeStub {
     this.ensureOpen();
     requireCollection(collection);
     requireKey(key);
-    return this.tx.reader.get(collection, key);
+    return rq.getState(this.tx, collection, key);
   }
   /** The hash of a private value; works on peers that hold only hashes of the collection. */
   async getPrivateDataHash(collection: string, key: string): Promise<Buffer> {
     this.ensureOpen();
     requireCollection(collection);
     requireKey(key);
-    return this.tx.reader.hash(collection, key);
+    return rq.getPrivateDataHash(this.tx, collection, key);
   }
   /** Reads several private keys (see {@link getMultipleStates}). */
   async getMultiplePrivateData(collection: string, ...keys: string[] | [readonly string[]]): Promise<Buffer[]> {
@@ -329,28 +314,28 @@ export class ChaincodeStub {
     requireCollection(collection);
     const list = keyList(keys);
     list.forEach(requireKey);
-    return this.tx.reader.multiple(collection, list);
+    return this.tx.getMultiple(collection, list);
   }
   /** Writes a private value. As in fabric-shim, an empty (falsy) value is refused. */
   async putPrivateData(collection: string, key: string, value: StateValue): Promise<void> {
     this.ensureOpen();
     requireCollection(collection);
     requireKey(key);
-    return peerAnswer(this.tx.writer.put(collection, key, requirePrivateValue(value)));
+    return peerAnswer(this.tx.put(collection, key, requirePrivateValue(value)));
   }
   /** Deletes a private key. */
   async deletePrivateData(collection: string, key: string): Promise<void> {
     this.ensureOpen();
     requireCollection(collection);
     requireKey(key);
-    return peerAnswer(this.tx.writer.del(collection, key));
+    return peerAnswer(this.tx.del(collection, key));
   }
   /** Deletes a private key and, after commit, purges its history from the private data store. */
   async purgePrivateData(collection: string, key: string): Promise<void> {
     this.ensureOpen();
     requireCollection(collection);
     requireKey(key);
-    return peerAnswer(this.tx.writer.purge(collection, key));
+    return peerAnswer(this.tx.purge(collection, key));
   }
   /**
    * Sets the key-level endorsement policy of a private key. As fabric-shim, nothing is checked
@@ -358,12 +343,12 @@ export class ChaincodeStub {
    */
   async setPrivateDataValidationParameter(collection: string, key: string, ep: Uint8Array): Promise<void> {
     this.ensureOpen();
-    return peerAnswer(this.tx.writer.putPolicy(wireKey(collection), wireKey(key), wirePolicy(ep)));
+    return peerAnswer(this.tx.putPolicy(wireKey(collection), wireKey(key), wirePolicy(ep)));
   }
   /** The key-level endorsement policy of a private key; `undefined` when it has none (see {@link getStateValidationParameter}). */
   async getPrivateDataValidationParameter(collection: string, key: string): Promise<Uint8Array> {
     this.ensureOpen();
-    return (await this.tx.reader.policy(wireKey(collection), wireKey(key))) as Uint8Array;
+    return (await rq.getStateMetadata(this.tx, wireKey(collection), wireKey(key))) as Uint8Array;
   }
   // The private queries resolve to `{ iterator }` as fabric-shim's do (see PrivateQueryResponse),
   // and refuse a call with the wrong number of arguments with its words.
@@ -374,7 +359,7 @@ export class ChaincodeStub {
     return this.privateQuery(async () => {
       if (arity !== 3) throw invalidArgument('getPrivateDataByRange requires three arguments, collection, startKey and endKey');
       requireCollection(collection);
-      return this.tx.reader.range(collection, wireKey(startKey) || ck.EMPTY_KEY_SUBSTITUTE, wireKey(endKey));
+      return this.tx.range(collection, wireKey(startKey) || ck.EMPTY_KEY_SUBSTITUTE, wireKey(endKey));
     });
   }
   /** Partial composite key query over a private collection. */
@@ -384,7 +369,7 @@ export class ChaincodeStub {
       if (arity !== 3) throw invalidArgument('getPrivateDataByPartialCompositeKey requires three arguments, collection, objectType and attributes');
       requireCollection(collection);
       const [start, end] = ck.partialCompositeKeyRange(objectType, attributes);
-      return this.tx.reader.range(collection, start, end);
+      return this.tx.range(collection, start, end);
     });
   }
   /** Rich query over a private collection. */
@@ -393,7 +378,7 @@ export class ChaincodeStub {
     return this.privateQuery(async () => {
       if (arity !== 2) throw invalidArgument('getPrivateDataQueryResult requires two arguments, collection and query');
       requireCollection(collection);
-      return this.tx.reader.query(collection, wireQuery(query));
+      return this.tx.query(collection, wireQuery(query));
     });
   }
 
@@ -402,8 +387,8 @@ export class ChaincodeStub {
   private ensureOpen(): void {
     if (this.tx.closed) {
       throw new ShimError('TRANSACTION_CLOSED', 'The transaction has completed; its stub can no longer be used', {
-        txId: this.talkBack.txId,
-        channelId: this.talkBack.channelId,
+        txId: this.tx.txId,
+        channelId: this.tx.channelId,
       });
     }
   }
@@ -428,10 +413,10 @@ export class ChaincodeStub {
 }
 
 /**
- * Builds the stub for one INIT/TRANSACTION message. Throws ShimError('PROTOCOL') if the
+ * Builds the stub of `tx` for its INIT/TRANSACTION message. Throws ShimError('PROTOCOL') if the
  * ChaincodeInput payload is malformed; the proposal is decoded later, when first asked for.
  */
-export function createTransaction(talkBack: TalkBack, message: ChaincodeMessage, options: TransactionOptions): TransactionScope<ChaincodeStub> {
+export function createStub(tx: Transaction, message: ChaincodeMessage, options: StubOptions): ChaincodeStub {
   let input: ChaincodeInput;
   try {
     input = fromBinary(ChaincodeInputSchema, message.payload);
@@ -442,32 +427,7 @@ export function createTransaction(talkBack: TalkBack, message: ChaincodeMessage,
       cause,
     });
   }
-  const openIterators = new Set<Closeable>();
-  const state: TxState = {
-    closed: false,
-    event: undefined,
-    openIterators,
-    reader: new StateReader(talkBack, openIterators),
-    writer: new StateWriter(talkBack, options.logger),
-  };
-  const stub = new ChaincodeStub({ talkBack, input, proposal: new ProposalView(message.proposal), options, state });
-  return {
-    stub,
-    finish: async () => {
-      // As the Go shim: a pending batch is flushed before COMPLETED. Then close what the
-      // chaincode left open. Both always run; the first failure is reported.
-      const results = await Promise.allSettled([
-        state.writer.flush(),
-        ...[...state.openIterators].map((it) => it.close()),
-      ]);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    },
-    event: () => state.event,
-    close: () => {
-      state.closed = true;
-    },
-  };
+  return new ChaincodeStub({ tx, input, proposal: new ProposalView(message.proposal), options });
 }
 
 // ------------------------------------------------------------ promises a chaincode may drop
@@ -483,7 +443,7 @@ function noop(): void {
  * here, at load time (not in every method, so they keep reading as fabric-shim's API):
  * - its promise is marked handled (one `.catch` per call, no closure). The chaincode still sees
  *   the rejection if it awaits; a call left behind when Init/Invoke returns is drained by the
- *   handler, which fails the transaction with its error;
+ *   transaction, which fails the transaction with its error;
  * - once the transaction has ended it rejects ShimError('TRANSACTION_CLOSED') naming the txid,
  *   the method and the message it would have sent, and sends nothing.
  */

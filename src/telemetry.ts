@@ -14,7 +14,7 @@
 import { tryLoadPackage } from './optional-module';
 import type * as OTel from '@opentelemetry/api';
 import { ChaincodeMessage_Type } from './gen/peer/chaincode_shim_pb';
-import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import { parseTraceparent, traceHeaders, type TraceHeaders } from './proposal';
 
 type Api = typeof OTel;
 
@@ -175,78 +175,7 @@ function isNamed(value: unknown, className: string): boolean {
   return (value as { constructor?: { name?: string } } | null)?.constructor?.name === className;
 }
 
-const HEX32 = /^[0-9a-f]{32}$/;
-const HEX16 = /^[0-9a-f]{16}$/;
-
-/**
- * Parses a W3C trace-context `traceparent` (version 00, or a later version read as 00 as the
- * spec asks). Undefined when invalid, so a bad header starts a new trace instead of failing.
- */
-export function parseTraceparent(header: string): { traceId: string; spanId: string; traceFlags: number } | undefined {
-  const parts = header.trim().split('-');
-  if (parts.length < 4) return undefined;
-  const [version, traceId, spanId, flags] = parts as [string, string, string, string];
-  if (!/^[0-9a-f]{2}$/.test(version) || version === 'ff') return undefined;
-  if (version === '00' && parts.length !== 4) return undefined;
-  if (!HEX32.test(traceId) || /^0+$/.test(traceId) || !HEX16.test(spanId) || /^0+$/.test(spanId)) return undefined;
-  if (!/^[0-9a-f]{2}$/.test(flags)) return undefined;
-  return { traceId, spanId, traceFlags: parseInt(flags, 16) & 1 };
-}
-
 const utf8 = new TextDecoder();
-
-/** The two transient entries telemetry reads. */
-interface TraceHeaders {
-  traceparent: Uint8Array | undefined;
-  tracestate: Uint8Array | undefined;
-}
-
-const TRACEPARENT = 'traceparent';
-const TRACESTATE = 'tracestate';
-
-/**
- * `traceparent`/`tracestate` from a Proposal's bytes: Proposal.payload (2) ->
- * ChaincodeProposalPayload.TransientMap (2) -> entries {key (1), value (2)}; the last entry of a
- * key wins, as in a full decode. Other fields are skipped unread. Throws on malformed bytes.
- */
-export function traceHeadersFromProposal(proposalBytes: Uint8Array): TraceHeaders {
-  const found: TraceHeaders = { traceparent: undefined, tracestate: undefined };
-  const proposal = new BinaryReader(proposalBytes);
-  while (proposal.pos < proposal.len) {
-    const [field, wire] = proposal.tag();
-    if (field !== 2 || wire !== WireType.LengthDelimited) {
-      proposal.skip(wire, field);
-      continue;
-    }
-    const payload = new BinaryReader(proposal.bytes());
-    while (payload.pos < payload.len) {
-      const [pf, pw] = payload.tag();
-      if (pf !== 2 || pw !== WireType.LengthDelimited) {
-        payload.skip(pw, pf);
-        continue;
-      }
-      const entry = new BinaryReader(payload.bytes());
-      let key = '';
-      let value: Uint8Array = new Uint8Array(0);
-      while (entry.pos < entry.len) {
-        const [ef, ew] = entry.tag();
-        if (ef === 1 && ew === WireType.LengthDelimited) key = entry.string();
-        else if (ef === 2 && ew === WireType.LengthDelimited) value = entry.bytes();
-        else entry.skip(ew, ef);
-      }
-      if (key === TRACEPARENT) found.traceparent = value;
-      else if (key === TRACESTATE) found.tracestate = value;
-    }
-  }
-  return found;
-}
-
-/** The trace headers, from the proposal's bytes when given, else from the stub's transient map. */
-function traceHeaders(source: TransactionSource, proposalBytes: Uint8Array | undefined): TraceHeaders {
-  if (proposalBytes !== undefined) return traceHeadersFromProposal(proposalBytes);
-  const transient = source.getTransient();
-  return { traceparent: transient.get(TRACEPARENT), tracestate: transient.get(TRACESTATE) };
-}
 
 /** The parent context from `traceparent`/`tracestate` in the transient map, or ROOT. */
 function parentContext(a: Api, source: TransactionSource, proposalBytes: Uint8Array | undefined): OTel.Context {

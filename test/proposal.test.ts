@@ -8,7 +8,7 @@ import { ChaincodeProposalPayloadSchema, ProposalSchema, SignedProposalSchema, t
 import { ShimError } from '../src/errors';
 import { ProposalView, computeProposalBinding } from '../src/proposal';
 import { Long } from '../src/long';
-import { createTransaction } from '../src/stub';
+import { createStub } from '../src/stub';
 import { FakeTalkBack } from './support/fake-talk-back';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -71,7 +71,7 @@ function transaction(sp: SignedProposal | undefined) {
     payload: toBinary(ChaincodeInputSchema, create(ChaincodeInputSchema, { args: [Buffer.from('fn')] })),
     ...(sp ? { proposal: sp } : {}),
   });
-  return createTransaction(new FakeTalkBack(), message, { mspId: 'Org1MSP' }).stub;
+  return createStub(new FakeTalkBack(), message, { mspId: 'Org1MSP' });
 }
 
 describe('proposal decoding', () => {

@@ -16,7 +16,7 @@ import {
   StateMetadataResultSchema,
 } from '../src/gen/peer/chaincode_shim_pb';
 import { ResponseSchema } from '../src/gen/peer/proposal_response_pb';
-import { createTransaction } from '../src/stub';
+import { createStub } from '../src/stub';
 import { ShimError } from '../src/errors';
 import { FakeTalkBack, fakeTransaction, kvPage, peerError, transactionMessage } from './support/fake-talk-back';
 
@@ -54,9 +54,9 @@ describe('invocation data', () => {
   });
 
   it('returns decorations and the local MSP id', () => {
-    const scope = createTransaction(new FakeTalkBack(), transactionMessage(['f'], { d: Uint8Array.from([1]) }), { mspId: 'PeerOrgMSP' });
-    expect([...scope.stub.getDecorations()]).toEqual([['d', Buffer.from([1])]]);
-    expect(scope.stub.getMspID()).toBe('PeerOrgMSP');
+    const stub = createStub(new FakeTalkBack(), transactionMessage(['f'], { d: Uint8Array.from([1]) }), { mspId: 'PeerOrgMSP' });
+    expect([...stub.getDecorations()]).toEqual([['d', Buffer.from([1])]]);
+    expect(stub.getMspID()).toBe('PeerOrgMSP');
   });
 
   it('throws as fabric-shim when CORE_PEER_LOCALMSPID is unset', () => {
@@ -65,7 +65,7 @@ describe('invocation data', () => {
 
   it('refuses a malformed ChaincodeInput with PROTOCOL', () => {
     const bad = create(ChaincodeMessageSchema, { type: T.TRANSACTION, txid: 't', channelId: 'c', payload: Uint8Array.from([0x0a, 0x05]) });
-    expect(() => createTransaction(new FakeTalkBack(), bad, { mspId: 'M' })).toThrow(expect.objectContaining({ code: 'PROTOCOL' }));
+    expect(() => createStub(new FakeTalkBack(), bad, { mspId: 'M' })).toThrow(expect.objectContaining({ code: 'PROTOCOL' }));
   });
 });
 
@@ -279,17 +279,17 @@ describe('invokeChaincode and events', () => {
 
   it('setEvent keeps the last event for COMPLETED', () => {
     const { stub, scope } = fakeTransaction();
-    expect(scope.event()).toBeUndefined();
+    expect(scope.event).toBeUndefined();
     stub.setEvent('first', Buffer.from('1'));
     stub.setEvent('second', Buffer.from('2'));
-    expect(scope.event()).toMatchObject({ eventName: 'second', payload: new Uint8Array(Buffer.from('2')) });
+    expect(scope.event).toMatchObject({ eventName: 'second', payload: new Uint8Array(Buffer.from('2')) });
   });
 });
 
 describe('after the transaction closes', () => {
   it('every peer call rejects with TRANSACTION_CLOSED and nothing is sent', async () => {
     const { stub, scope, talkBack } = fakeTransaction();
-    scope.close();
+    scope.retire();
     for (const p of [
       stub.getState('k'),
       stub.putState('k', 'v'),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeProposalPayloadSchema, ProposalSchema } from '../src/gen/peer/proposal_pb';
-import { traceHeadersFromProposal } from '../src/telemetry';
+import { traceHeadersFromProposal } from '../src/proposal';
 
 const utf8 = new TextEncoder();
 

@@ -3,7 +3,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { MeterProvider, type Histogram } from '@opentelemetry/sdk-metrics';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ChaincodeMessage_Type as Type } from '../src/gen/peer/chaincode_shim_pb';
-import { ATTR, METRIC, NO_TELEMETRY, createTelemetry, parseTraceparent, type TransactionSource } from '../src/telemetry';
+import { parseTraceparent } from '../src/proposal';
+import { ATTR, METRIC, NO_TELEMETRY, createTelemetry, type TransactionSource } from '../src/telemetry';
 import { TestReader } from './support/metric-reader';
 
 

@@ -17,7 +17,7 @@ import {
 import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema, ChaincodeInputSchema } from '../../src/gen/peer/chaincode_pb';
 import { ResponseSchema } from '../../src/gen/peer/proposal_response_pb';
 import { serveStreams, type PeerStream } from '../../src/stream';
-import type { PeerCapabilities } from '../../src/talk-back';
+import type { PeerCapabilities } from '../../src/connection-options';
 import type { BenchChaincode, BenchPeer } from './peer';
 
 const CHANNEL = 'benchchannel';

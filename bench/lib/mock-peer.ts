@@ -3,7 +3,7 @@
  * with a signed proposal per transaction, simulation and commit to its in-memory ledger.
  */
 import { MockPeer, type MockChaincode } from '../../src/testing';
-import type { PeerCapabilities } from '../../src/talk-back';
+import type { PeerCapabilities } from '../../src/connection-options';
 import type { BenchChaincode, BenchPeer } from './peer';
 
 function adapt(cc: MockChaincode): BenchChaincode {

@@ -4,7 +4,7 @@
  * protocol with simulation and commit), or `minimal-peer.ts` (answers the talk-backs from
  * a Map; the cheapest peer possible, to see shim costs with the least peer noise).
  */
-import type { PeerCapabilities } from '../../src/talk-back';
+import type { PeerCapabilities } from '../../src/connection-options';
 
 /** One registered chaincode the bench can invoke. */
 export interface BenchChaincode {

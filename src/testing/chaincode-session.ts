@@ -12,7 +12,7 @@ import { ChaincodeMessageSchema, ChaincodeMessage_Type as T, type ChaincodeMessa
 import type { SignedProposal } from '../gen/peer/proposal_pb';
 import { ResponseSchema } from '../gen/peer/proposal_response_pb';
 import type { PeerStream } from '../stream';
-import type { PeerCapabilities } from '../talk-back';
+import type { PeerCapabilities } from '../connection-options';
 import { Faults, MALFORMED_PAYLOAD, type FaultAction } from './faults';
 import { handleLedgerRequest, isLedgerRequest, type LedgerTxContext } from './ledger-requests';
 import type { QueryCursor } from './queries';

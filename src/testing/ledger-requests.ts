@@ -28,7 +28,7 @@ import {
   WriteBatchStateSchema,
   WriteRecord_Type,
 } from '../gen/peer/chaincode_shim_pb';
-import type { PeerCapabilities } from '../talk-back';
+import type { PeerCapabilities } from '../connection-options';
 import { historyQuery, QueryCursor, rangeEntries, rangeQuery, richQuery, type Paging, type QueryBatch, type QueryResult } from './queries';
 import type { TxSimulation } from './simulation';
 

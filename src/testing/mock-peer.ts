@@ -11,7 +11,7 @@ import { peerEndorser } from './key-policies';
 import { gatewayCredentials, type GatewayCredentials } from './gateway-credentials';
 import { gatewayService, type GatewayHost } from './gateway-service';
 import type { ChaincodeInterface } from '../chaincode';
-import type { PeerCapabilities } from '../talk-back';
+import type { PeerCapabilities } from '../connection-options';
 import { ChaincodeSession, type SessionHost } from './chaincode-session';
 import { IdentityFactory, type IdentityRequest, type TestIdentity } from './identities';
 import { MockChaincode } from './mock-chaincode';

@@ -1,6 +1,7 @@
 /**
- * A fake TalkBack for stub tests: records every call (type + payload) and answers from a
- * per-type script, so a test can assert exactly which messages the stub sends.
+ * A fake transaction for stub tests: a real Transaction (write batch, iterators, event, closed
+ * flag) whose talk-backs never reach a stream: it records every call (type + payload) and
+ * answers from a per-type script, so a test can assert exactly which messages the stub sends.
  */
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
 import { KVSchema, KeyModificationSchema } from '../../src/gen/ledger/queryresult/kv_query_result_pb';
@@ -12,8 +13,9 @@ import {
   QueryResponseSchema,
 } from '../../src/gen/peer/chaincode_shim_pb';
 import { ShimError } from '../../src/errors';
-import { createTransaction } from '../../src/stub';
-import type { PeerCapabilities, TalkBack } from '../../src/talk-back';
+import type { PeerCapabilities } from '../../src/connection-options';
+import { createStub } from '../../src/stub';
+import { Transaction } from '../../src/transaction';
 
 /** One recorded call. */
 export interface RecordedCall {
@@ -30,17 +32,15 @@ export type Answer = Uint8Array | Error | ((call: RecordedCall) => Uint8Array | 
 export const OLD_PEER: PeerCapabilities = { useWriteBatch: false, maxSizeWriteBatch: 0, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 0 };
 
 /** Records calls; answers from scripts queued with {@link FakeTalkBack.answer}, else with empty bytes. */
-export class FakeTalkBack implements TalkBack {
+export class FakeTalkBack extends Transaction {
   readonly calls: RecordedCall[] = [];
-  readonly channelId: string;
-  readonly txId: string;
-  readonly capabilities: PeerCapabilities;
   private readonly scripts = new Map<ChaincodeMessage_Type, Answer[]>();
 
   constructor(opts: { channelId?: string; txId?: string; capabilities?: Partial<PeerCapabilities> } = {}) {
-    this.channelId = opts.channelId ?? 'mychannel';
-    this.txId = opts.txId ?? 'tx1';
-    this.capabilities = { ...OLD_PEER, ...opts.capabilities };
+    const noStream = (): void => {
+      throw new Error('FakeTalkBack answers every call itself');
+    };
+    super(noStream, opts.channelId ?? 'mychannel', opts.txId ?? 'tx1', { ...OLD_PEER, ...opts.capabilities });
   }
 
   /** Queues answers for calls of `type`, used in order; the last one repeats when the queue would run dry. */
@@ -49,7 +49,7 @@ export class FakeTalkBack implements TalkBack {
     return this;
   }
 
-  async call(type: ChaincodeMessage_Type, payload: Uint8Array): Promise<Uint8Array> {
+  override async call(type: ChaincodeMessage_Type, payload: Uint8Array): Promise<Uint8Array> {
     const call: RecordedCall = { type, name: ChaincodeMessage_Type[type] ?? String(type), payload };
     this.calls.push(call);
     const queue = this.scripts.get(type);
@@ -124,7 +124,7 @@ export function historyPage(opts: {
   );
 }
 
-/** A TRANSACTION message with `args`, for {@link createTransaction}. */
+/** A TRANSACTION message with `args`, for {@link createStub}. */
 export function transactionMessage(args: (string | Uint8Array)[], decorations: Record<string, Uint8Array> = {}) {
   return create(ChaincodeMessageSchema, {
     type: ChaincodeMessage_Type.TRANSACTION,
@@ -137,9 +137,9 @@ export function transactionMessage(args: (string | Uint8Array)[], decorations: R
   });
 }
 
-/** A transaction scope over a fresh FakeTalkBack. */
+/** A stub over a fresh FakeTalkBack; `scope` is that transaction (finish() as before COMPLETED). */
 export function fakeTransaction(opts: { args?: (string | Uint8Array)[]; capabilities?: Partial<PeerCapabilities>; mspId?: string } = {}) {
   const talkBack = new FakeTalkBack({ capabilities: opts.capabilities ?? {} });
-  const scope = createTransaction(talkBack, transactionMessage(opts.args ?? ['fn']), { mspId: opts.mspId ?? 'Org1MSP' });
-  return { talkBack, scope, stub: scope.stub };
+  const stub = createStub(talkBack, transactionMessage(opts.args ?? ['fn']), { mspId: opts.mspId ?? 'Org1MSP' });
+  return { talkBack, scope: talkBack, stub };
 }
