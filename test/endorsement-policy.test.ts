@@ -72,8 +72,9 @@ describe('KeyEndorsementPolicy: same bytes as fabric-shim', () => {
           maxLength: 8,
         }),
         (entries) => {
-          // Numeric-looking ids would be reordered by fabric-shim's plain-object keys; skip them here.
-          fc.pre(entries.every(([m]) => !/^(0|[1-9]\d*)$/.test(m)));
+          // Numeric-looking ids would be reordered by fabric-shim's plain-object keys, and an id of
+          // `__proto__` is lost there (assigning it sets the object's prototype); skip them here.
+          fc.pre(entries.every(([m]) => !/^(0|[1-9]\d*)$/.test(m) && m !== '__proto__'));
           const sorted = [...entries].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
           const ours = new KeyEndorsementPolicy();
           for (const [mspId, role] of sorted) ours.addOrgs(role, mspId);
