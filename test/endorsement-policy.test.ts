@@ -64,6 +64,17 @@ describe('KeyEndorsementPolicy: same bytes as fabric-shim', () => {
     expect(hex(ours.getPolicy())).toBe(hex(theirs.getPolicy()));
   });
 
+  test('an MSP id of __proto__ is kept, where fabric-shim loses it (intended difference policy-proto-org)', () => {
+    const ours = new KeyEndorsementPolicy();
+    const theirs = new OfficialPolicy();
+    ours.addOrgs('MEMBER', '__proto__', 'Org1MSP');
+    theirs.addOrgs('MEMBER', '__proto__', 'Org1MSP');
+    expect(ours.listOrgs()).toEqual(['__proto__', 'Org1MSP']);
+    expect(theirs.listOrgs()).toEqual(['Org1MSP']);
+    expect(describePolicy(ours.getPolicy()).principals.map((p) => p.mspId)).toEqual(['__proto__', 'Org1MSP']);
+    expect(describePolicy(theirs.getPolicy()).principals.map((p) => p.mspId)).toEqual(['Org1MSP']);
+  });
+
   test('property: any set of orgs and MEMBER/PEER roles, added in sorted order, gives fabric-shim bytes', () => {
     fc.assert(
       fc.property(

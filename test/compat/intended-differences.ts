@@ -187,6 +187,15 @@ export const INTENDED_DIFFERENCES: readonly IntendedDifference[] = [
     covers: [],
     provedBy: ['test/runtime-exports.test.ts'],
   },
+  {
+    id: 'policy-proto-org',
+    behaviour: 'KeyEndorsementPolicy.addOrgs with an MSP id of `__proto__`',
+    official: 'The org is lost (the assignment to a plain object sets its prototype): listOrgs() omits it and the policy bytes do not name it.',
+    ours: 'Kept like any other MSP id.',
+    reason: 'A policy that silently drops an org it was given is a bug, not a behaviour to copy.',
+    covers: [],
+    provedBy: ['test/endorsement-policy.test.ts'],
+  },
 ];
 
 /**
