@@ -6,6 +6,8 @@
  *   npx tsx bench/ab.ts --dist /tmp/old/dist --rounds 3 --cells 'kv n=10 x1|kv n=100 x64' [--peer minimal]
  *
  * `--dist <dir>` (repeatable) adds a build to compare with this repository's dist/ ("new").
+ * `--args '<node flags>'` (repeatable) adds this repository's build run with those node flags, e.g.
+ * `--args '--max-semi-space-size=2'`: a flag's effect on tx/s, CPU/tx and peak RSS, against no flags.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,6 +20,7 @@ import { median } from './lib/stats';
 
 interface Args {
   dists: string[];
+  flagSets: string[];
   rounds: number;
   cells: RegExp;
   peer: PeerKind;
@@ -26,11 +29,12 @@ interface Args {
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { dists: [], rounds: 3, cells: /kv n=10 x1$/, peer: 'mock', duration: 3, warmup: 1 };
+  const a: Args = { dists: [], flagSets: [], rounds: 3, cells: /kv n=10 x1$/, peer: 'mock', duration: 3, warmup: 1 };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1] ?? '';
     switch (argv[i]) {
       case '--dist': a.dists.push(resolve(v)); i++; break;
+      case '--args': a.flagSets.push(v); i++; break;
       case '--rounds': a.rounds = Number(v); i++; break;
       case '--cells': a.cells = new RegExp(v); i++; break;
       case '--peer': a.peer = v as PeerKind; i++; break;
@@ -63,23 +67,27 @@ async function variant(name: string, dist: string): Promise<string> {
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   ensureDist((l) => console.error(l));
-  const variants: [string, string][] = [['new', await variant('new', join(ROOT, 'dist'))]];
-  for (const [i, d] of args.dists.entries()) variants.unshift([`old${i || ''}`, await variant(`old${i || ''}`, d)]);
+  const newFile = await variant('new', join(ROOT, 'dist'));
+  const variants: [string, string, string[]][] = [['new', newFile, []]];
+  for (const [i, d] of args.dists.entries()) variants.unshift([`old${i || ''}`, await variant(`old${i || ''}`, d), []]);
+  for (const flags of args.flagSets) variants.push([flags, newFile, flags.split(' ').filter(Boolean)]);
   const cells = ALL.filter((c) => args.cells.test(c.label));
   const peer = await startPeer(args.peer);
   const cpu = new Map<string, number[]>();
   const tps = new Map<string, number[]>();
+  const peak = new Map<string, number[]>();
   try {
     for (let r = 0; r < args.rounds; r++) {
-      for (const [name, file] of r % 2 ? [...variants].reverse() : variants) {
-        const proc = await launchChaincode(peer, { file, name: `ab-${name}-${r}`, logLevel: 'warning' });
+      for (const [name, file, nodeArgs] of r % 2 ? [...variants].reverse() : variants) {
+        const proc = await launchChaincode(peer, { file, name: `ab-${variants.findIndex((v) => v[0] === name)}-${r}`, logLevel: 'warning', nodeArgs });
         try {
           for (const cell of cells) {
             const res = await runCell(proc.chaincode, proc.pid, cell, { warmupMs: args.warmup * 1000, durationMs: args.duration * 1000 }, `ab${r}-`);
             const key = `${cell.label}|${name}`;
             (cpu.get(key) ?? cpu.set(key, []).get(key)!).push(res.cpuMicrosPerTx);
             (tps.get(key) ?? tps.set(key, []).get(key)!).push(res.txPerSec);
-            console.error(`round ${r} ${name.padEnd(5)} ${cell.label.padEnd(14)} ${res.txPerSec.toFixed(0).padStart(6)} tx/s ${res.cpuMicrosPerTx.toFixed(0).padStart(7)} us/tx`);
+            (peak.get(key) ?? peak.set(key, []).get(key)!).push(res.peakRssKiB / 1024);
+            console.error(`round ${r} ${name.padEnd(5)} ${cell.label.padEnd(14)} ${res.txPerSec.toFixed(0).padStart(6)} tx/s ${res.cpuMicrosPerTx.toFixed(0).padStart(7)} us/tx ${(res.peakRssKiB / 1024).toFixed(1)} MiB`);
           }
         } finally {
           await proc.stop();
@@ -94,7 +102,8 @@ async function main(): Promise<void> {
     for (const [name] of variants) {
       const c = cpu.get(`${cell.label}|${name}`) ?? [];
       const t = tps.get(`${cell.label}|${name}`) ?? [];
-      console.log(`${cell.label.padEnd(14)} ${name.padEnd(5)} CPU us/tx median ${median(c).toFixed(0).padStart(6)} [${c.map((x) => x.toFixed(0)).join(' ')}]  tx/s median ${median(t).toFixed(0)} [${t.map((x) => x.toFixed(0)).join(' ')}]`);
+      const p = peak.get(`${cell.label}|${name}`) ?? [];
+      console.log(`${cell.label.padEnd(14)} ${name.padEnd(5)} CPU us/tx median ${median(c).toFixed(0).padStart(6)} [${c.map((x) => x.toFixed(0)).join(' ')}]  tx/s median ${median(t).toFixed(0)} [${t.map((x) => x.toFixed(0)).join(' ')}]  peak RSS MiB median ${median(p).toFixed(1)} [${p.map((x) => x.toFixed(1)).join(' ')}]`);
     }
   }
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './build';
 import type { BenchChaincode, BenchPeer } from './peer';
-import { memoryKiB } from './proc-stats';
+import { memoryKiB, type MemoryKiB } from './proc-stats';
 
 /** A running chaincode process registered with the bench peer. */
 export interface ChaincodeProcess {
@@ -71,6 +71,11 @@ export const IDLE_MS = 1000;
  * IDLE_MS, the same wait as a chaincode's idle RSS after READY; the process is stopped.
  */
 export async function bareNodeIdleRssKiB(node: string = process.execPath): Promise<number> {
+  return (await bareNodeIdleMemory(node)).rss;
+}
+
+/** bareNodeIdleRssKiB with the anonymous / file-backed split. */
+export async function bareNodeIdleMemory(node: string = process.execPath): Promise<MemoryKiB> {
   const child = spawn(node, ['-e', "process.stdout.write('up\\n'); setInterval(() => {}, 60000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
   const exit = exited(child);
   const stop = stopper(child, exit);
@@ -81,7 +86,7 @@ export async function bareNodeIdleRssKiB(node: string = process.execPath): Promi
     });
     child.stdout!.destroy();
     await new Promise((r) => setTimeout(r, IDLE_MS));
-    return memoryKiB(child.pid!).rss;
+    return memoryKiB(child.pid!);
   } finally {
     await stop();
   }
