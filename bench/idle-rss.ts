@@ -4,7 +4,7 @@
  * and the CPU time the process used until READY, the steadier figure on a busy machine). Quicker than a full bench run
  * when only idle memory is of interest:
  *
- *   npx tsx bench/idle-rss.ts [--runs 5] [--node <path>] [--shim ours] -- '' '--max-semi-space-size=1' ...
+ *   npx tsx bench/idle-rss.ts [--runs 5] [--node <path>] [--shim ours] [--idle 1000] -- '' '--max-semi-space-size=1' ...
  */
 import { buildChaincodes, ensureDist, type ShimKind } from './lib/build';
 import { bareNodeIdleMemory, IDLE_MS, launchChaincode } from './lib/chaincode-process';
@@ -24,6 +24,8 @@ async function main(): Promise<void> {
   const runs = Number(get('--runs') ?? 5);
   const node = get('--node');
   const shim = (get('--shim') ?? 'ours') as ShimKind;
+  // V8's memory reducer shrinks an idle heap after about 8 s: --idle 12000 shows the settled figure.
+  const idleMs = Number(get('--idle') ?? IDLE_MS);
   if (shim === 'ours') ensureDist((l) => console.error(l));
   const files = await buildChaincodes();
   const peer = await startPeer('mock');
@@ -33,14 +35,14 @@ async function main(): Promise<void> {
   const startCpu = new Map<string, number[]>(flagSets.map((f): [string, number[]] => [f, []]));
   try {
     for (let r = 0; r < runs; r++) {
-      rss.get('bare node')!.push(await bareNodeIdleMemory(node));
+      rss.get('bare node')!.push(await bareNodeIdleMemory(node, idleMs));
       for (const flags of flagSets) {
         const proc = await launchChaincode(peer, {
           file: files[shim], name: `idle-${r}-${flagSets.indexOf(flags)}`, logLevel: 'warning',
           nodeArgs: flags.split(' ').filter(Boolean), ...(node === undefined ? {} : { node }),
         });
         startCpu.get(flags)!.push(cpuMicros(proc.pid) / 1000);
-        await new Promise((res) => setTimeout(res, IDLE_MS));
+        await new Promise((res) => setTimeout(res, idleMs));
         rss.get(flags)!.push(memoryKiB(proc.pid));
         startup.get(flags)!.push(proc.startupMs);
         await proc.stop();
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
   } finally {
     await peer.stop();
   }
-  console.log(`${shim}, idle VmRSS after READY + ${IDLE_MS} ms, median of ${runs}${node ? ` (node ${node})` : ''}`);
+  console.log(`${shim}, idle VmRSS after READY + ${idleMs} ms, median of ${runs}${node ? ` (node ${node})` : ''}`);
   for (const [flags, values] of rss) {
     const s = startup.get(flags);
     const mib = (f: (m: MemoryKiB) => number): string => (median(values.map(f)) / 1024).toFixed(1);

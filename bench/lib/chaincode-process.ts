@@ -75,7 +75,7 @@ export async function bareNodeIdleRssKiB(node: string = process.execPath): Promi
 }
 
 /** bareNodeIdleRssKiB with the anonymous / file-backed split. */
-export async function bareNodeIdleMemory(node: string = process.execPath): Promise<MemoryKiB> {
+export async function bareNodeIdleMemory(node: string = process.execPath, idleMs = IDLE_MS): Promise<MemoryKiB> {
   const child = spawn(node, ['-e', "process.stdout.write('up\\n'); setInterval(() => {}, 60000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
   const exit = exited(child);
   const stop = stopper(child, exit);
@@ -85,7 +85,7 @@ export async function bareNodeIdleMemory(node: string = process.execPath): Promi
       void exit.then(() => reject(new Error('bare node exited early')));
     });
     child.stdout!.destroy();
-    await new Promise((r) => setTimeout(r, IDLE_MS));
+    await new Promise((r) => setTimeout(r, idleMs));
     return memoryKiB(child.pid!);
   } finally {
     await stop();
