@@ -12,7 +12,7 @@ import { buildChaincodes, ensureDist, ROOT, type ShimKind } from './lib/build';
 import { bareNodeIdleRssKiB, IDLE_MS, launchChaincode } from './lib/chaincode-process';
 import { measureFootprint } from './lib/footprint';
 import { moduleCosts } from './lib/module-cost';
-import { memoryKiB } from './lib/proc-stats';
+import { cpuMicros, memoryKiB } from './lib/proc-stats';
 import { runCell, runSoak, type CellResult, type CellSpec, type LoadTiming } from './lib/load';
 import { parseOptions, USAGE, type BenchOptions } from './lib/options';
 import { startPeer, type BenchPeer } from './lib/peer';
@@ -145,7 +145,7 @@ async function main(opts: BenchOptions): Promise<void> {
     shims: {},
   };
   for (const kind of opts.shims) {
-    report.shims[kind] = { cells: [], startupMs: [], idleRssKiB: [], require: [], totalTransactions: 0, rssAfterCellKiB: [] };
+    report.shims[kind] = { cells: [], startupMs: [], startupCpuMs: [], idleRssKiB: [], require: [], totalTransactions: 0, rssAfterCellKiB: [] };
   }
   report.bareNodeIdleRssKiB = [];
 
@@ -159,6 +159,7 @@ async function main(opts: BenchOptions): Promise<void> {
         report.shims[kind]!.require.push(requireTime(REQUIRES[kind], opts.node));
         const proc = await launchChaincode(peer, { file: files[kind], name: `start-${kind}-${run}`, logLevel: QUIET_LEVEL, ...nodeFor(kind, opts) });
         report.shims[kind]!.startupMs.push(proc.startupMs);
+        report.shims[kind]!.startupCpuMs.push(cpuMicros(proc.pid) / 1000);
         // Idle: READY, then nothing for IDLE_MS (a chaincode waiting for its first transaction).
         await sleep(IDLE_MS);
         report.shims[kind]!.idleRssKiB.push(memoryKiB(proc.pid).rss);

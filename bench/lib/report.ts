@@ -23,6 +23,8 @@ export interface ShimResults {
   /** Every (quiet, info) pair of fresh processes (--log-pairs); logging/loggingQuiet is the median pair. */
   loggingPairs?: { quiet: CellResult; info: CellResult }[];
   startupMs: number[];
+  /** CPU time (utime + stime) each start-up process had used at READY: steadier than wall time on a busy machine. */
+  startupCpuMs: number[];
   /** VmRSS of each start-up process after READY and IDLE_MS of idling. */
   idleRssKiB: number[];
   require: RequireTiming[];
@@ -131,6 +133,7 @@ export function renderReport(report: BenchReport): string {
   const get = (k: ShimKind): ShimResults | undefined => report.shims[k];
   const startup = (k: ShimKind): number => median(get(k)?.startupMs ?? []);
   const req = (k: ShimKind): number => median(get(k)?.require.map((r) => r.ms) ?? []);
+  const startCpu = (k: ShimKind): number => median(get(k)?.startupCpuMs ?? []);
   const idle = (k: ShimKind): number => median(get(k)?.idleRssKiB ?? []);
   const bare = median(report.bareNodeIdleRssKiB ?? []);
   for (const kind of kinds) {
@@ -142,6 +145,7 @@ export function renderReport(report: BenchReport): string {
     extra.push([
       kind,
       fmt(startup(kind), 1),
+      fmt(startCpu(kind), 0),
       fmt(req(kind), 1),
       fmt(median(r.require.map((x) => x.modules))),
       Number.isFinite(idle(kind)) ? `${fmt(idle(kind) / 1024, 1)} (+${fmt((idle(kind) - bare) / 1024, 1)})` : '-',
@@ -155,6 +159,7 @@ export function renderReport(report: BenchReport): string {
     extra.push([
       'ours/fabric-shim',
       ratio(startup('ours'), startup('fabric-shim')),
+      ratio(startCpu('ours'), startCpu('fabric-shim')),
       ratio(req('ours'), req('fabric-shim')),
       '',
       ratio(idle('ours'), idle('fabric-shim')),
@@ -164,12 +169,12 @@ export function renderReport(report: BenchReport): string {
       '',
     ]);
   }
-  if (Number.isFinite(bare)) extra.push(['bare node (reference)', '', '', '', fmt(bare / 1024, 1), '', '', '', '']);
+  if (Number.isFinite(bare)) extra.push(['bare node (reference)', '', '', '', '', fmt(bare / 1024, 1), '', '', '', '']);
   const nPairs = Math.max(0, ...kinds.map((k) => get(k)?.loggingPairs?.length ?? 0));
   out.push('', `start-up, require, idle RSS (after READY + 1 s, vs bare node), logging (median [min..max] of ${nPairs} warning/info process pairs), memory over the run`);
   out.push(
     renderTable(
-      ['shim', 'start->READY ms', 'require ms', 'modules', 'idle RSS MiB', 'info-log tx/s loss', 'info-log CPU/tx +', 'RSS MiB first->last cell', 'total tx'],
+      ['shim', 'start->READY ms', 'CPU to READY ms', 'require ms', 'modules', 'idle RSS MiB', 'info-log tx/s loss', 'info-log CPU/tx +', 'RSS MiB first->last cell', 'total tx'],
       extra,
     ),
   );
