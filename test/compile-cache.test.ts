@@ -4,6 +4,8 @@
  * failure to enable it never stops the package from loading.
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enableCompileCache, type CompileCacheHost } from '../src/compile-cache';
 
@@ -63,5 +65,35 @@ describe('enableCompileCache', () => {
       env: { ...process.env, NODE_DISABLE_COMPILE_CACHE: '' },
     });
     expect(JSON.parse(out)).toEqual({ called: true, shimLoadedFirst: false });
+  });
+
+  it('on the running Node: in os.tmpdir() where Node has a compile cache, nowhere when disabled (CI runs this on 20, 22, 24)', () => {
+    // getCompileCacheDir (Node >= 22.8) reports where the cache went; TMPDIR keeps it in a temp dir.
+    const probe = `require('./src/index'); const m = require('node:module');
+      process.stdout.write(JSON.stringify({ has: typeof m.enableCompileCache === 'function', dir: m.getCompileCacheDir?.() ?? null }));`;
+    const tmp = mkdtempSync(join(tmpdir(), 'compile-cache-'));
+    try {
+      const run = (extra: NodeJS.ProcessEnv): { has: boolean; dir: string | null } => {
+        // Node counts NODE_DISABLE_COMPILE_CACHE as set even when empty: absent unless `extra` sets it.
+        const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp };
+        delete env.NODE_COMPILE_CACHE;
+        delete env.NODE_DISABLE_COMPILE_CACHE;
+        Object.assign(env, extra);
+        return JSON.parse(execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', probe], { cwd: ROOT, encoding: 'utf8', env })) as { has: boolean; dir: string | null };
+      };
+      const on = run({});
+      const off = run({ NODE_DISABLE_COMPILE_CACHE: '1' });
+      expect(off.dir).toBeNull();
+      if (!on.has) expect(on.dir).toBeNull(); // Node 20: nothing to enable
+      // Node 24 adds a per-version subdirectory.
+      else if (on.dir !== null) expect(on.dir.startsWith(join(tmp, 'node-compile-cache'))).toBe(true);
+      else {
+        // 22.1-22.7 have enableCompileCache but no getCompileCacheDir: the only case where dir may be null.
+        const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+        expect(major === 22 && minor < 8).toBe(true);
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
