@@ -4,13 +4,16 @@
  * drives the benchmark cells against each, prints the tables and writes
  * bench/results/<timestamp>.json. See bench/README.md for what each figure means.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { buildChaincodes, ensureDist, ROOT, type ShimKind } from './lib/build';
-import { launchChaincode } from './lib/chaincode-process';
+import { bareNodeIdleRssKiB, IDLE_MS, launchChaincode } from './lib/chaincode-process';
 import { measureFootprint } from './lib/footprint';
-import { runCell, runSoak, type CellSpec, type LoadTiming } from './lib/load';
+import { moduleCosts } from './lib/module-cost';
+import { cpuMicros, memoryKiB } from './lib/proc-stats';
+import { runCell, runSoak, type CellResult, type CellSpec, type LoadTiming } from './lib/load';
 import { parseOptions, USAGE, type BenchOptions } from './lib/options';
 import { startPeer, type BenchPeer } from './lib/peer';
 import { LABEL_SOAK, renderReport, type BenchReport, type ShimResults } from './lib/report';
@@ -39,6 +42,14 @@ const REQUIRES: Record<ShimKind, string[]> = {
   baseline: ['@grpc/grpc-js', '@bufbuild/protobuf'],
 };
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The node binary and flags a shim's chaincode processes run with (--node, --ours-node-args). */
+function nodeFor(kind: ShimKind, opts: BenchOptions): { node?: string; nodeArgs: string[] } {
+  const nodeArgs = kind === 'ours' ? opts.oursNodeArgs : [];
+  return opts.node === undefined ? { nodeArgs } : { node: opts.node, nodeArgs };
+}
+
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
@@ -52,10 +63,12 @@ async function measureShim(
   opts: BenchOptions,
 ): Promise<void> {
   const { profile } = opts;
-  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles')}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
-  const main = await launchChaincode(peer, { file, name: `bench-${kind}`, logLevel: QUIET_LEVEL, nodeArgs });
+  const node = nodeFor(kind, opts);
+  const profArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles')}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
+  const main = await launchChaincode(peer, { file, name: `bench-${kind}`, logLevel: QUIET_LEVEL, ...node, nodeArgs: [...node.nodeArgs, ...profArgs] });
+  const cellFilter = opts.cells === undefined ? undefined : new RegExp(opts.cells);
   try {
-    for (const cell of CELLS) {
+    for (const cell of CELLS.filter((c) => cellFilter?.test(c.label) ?? true)) {
       const r = await runCell(main.chaincode, main.pid, cell, timing, `${kind}-`);
       results.cells.push(r);
       // Warm-up and tail transactions count too: the process ran them all.
@@ -66,24 +79,35 @@ async function measureShim(
   } finally {
     await main.stop();
   }
-  // The logging comparison: the same cell in two fresh processes run back to back, quiet then
-  // info, so machine drift between the grid and this row does not pass for logging cost.
-  for (const level of [QUIET_LEVEL, 'info']) {
-    const proc = await launchChaincode(peer, { file, name: `bench-${kind}-${level}`, logLevel: level });
-    try {
-      const r = await runCell(proc.chaincode, proc.pid, LOGGING_CELL, timing, `${kind}-${level}-`);
-      if (level === 'info') results.logging = r;
-      else results.loggingQuiet = { ...r, label: `${LOGGING_BASE} @${QUIET_LEVEL}` };
-      log(`  ${kind.padEnd(11)} ${(level === 'info' ? LOGGING_CELL.label : `${LOGGING_BASE} @${level}`).padEnd(20)} ${r.txPerSec.toFixed(0).padStart(7)} tx/s`);
-    } finally {
-      await proc.stop();
+  // The logging comparison: the same cell in fresh processes, quiet then info, --log-pairs times,
+  // so machine drift between the grid and this row does not pass for logging cost, and the spread
+  // of the pairs shows the noise band. The pair with the median tx/s loss is the @info row.
+  results.loggingPairs = [];
+  for (let pair = 0; pair < opts.logPairs; pair++) {
+    const both: CellResult[] = [];
+    for (const level of [QUIET_LEVEL, 'info']) {
+      const proc = await launchChaincode(peer, { file, name: `bench-${kind}-${level}-${pair}`, logLevel: level, ...node });
+      try {
+        const r = await runCell(proc.chaincode, proc.pid, LOGGING_CELL, timing, `${kind}-${level}-${pair}-`);
+        both.push(level === 'info' ? r : { ...r, label: `${LOGGING_BASE} @${QUIET_LEVEL}` });
+        log(`  ${kind.padEnd(11)} ${(level === 'info' ? LOGGING_CELL.label : `${LOGGING_BASE} @${level}`).padEnd(20)} ${r.txPerSec.toFixed(0).padStart(7)} tx/s  ${r.cpuMicrosPerTx.toFixed(0).padStart(6)} us/tx (pair ${pair + 1})`);
+      } finally {
+        await proc.stop();
+      }
     }
+    results.loggingPairs.push({ quiet: both[0]!, info: both[1]! });
+  }
+  const byLoss = [...results.loggingPairs].sort((a, b) => a.info.txPerSec / a.quiet.txPerSec - b.info.txPerSec / b.quiet.txPerSec);
+  const mid = byLoss[Math.floor((byLoss.length - 1) / 2)];
+  if (mid) {
+    results.logging = mid.info;
+    results.loggingQuiet = mid.quiet;
   }
   // OpenTelemetry with an SDK registered (ours only: the other shims have none), against the
   // quiet process just measured; the no-SDK cost is measured in-process by telemetryOffCostNs.
   if (kind === 'ours') {
     const preload = ['--require', join(ROOT, 'bench', 'chaincodes', 'otel-sdk.js')];
-    const proc = await launchChaincode(peer, { file, name: `bench-${kind}-otel`, logLevel: QUIET_LEVEL, nodeArgs: preload });
+    const proc = await launchChaincode(peer, { file, name: `bench-${kind}-otel`, logLevel: QUIET_LEVEL, ...node, nodeArgs: [...node.nodeArgs, ...preload] });
     try {
       results.otel = { ...(await runCell(proc.chaincode, proc.pid, LOGGING_CELL, timing, `${kind}-otel-`)), label: `${LOGGING_BASE} +otel sdk` };
       log(`  ${kind.padEnd(11)} ${results.otel.label.padEnd(20)} ${results.otel.txPerSec.toFixed(0).padStart(7)} tx/s`);
@@ -92,7 +116,7 @@ async function measureShim(
     }
   }
   if (opts.soak > 0) {
-    const soak = await launchChaincode(peer, { file, name: `bench-${kind}-soak`, logLevel: QUIET_LEVEL });
+    const soak = await launchChaincode(peer, { file, name: `bench-${kind}-soak`, logLevel: QUIET_LEVEL, ...node });
     try {
       results.soak = await runSoak(soak.chaincode, soak.pid, SOAK_CELL, opts.soak, `${kind}-soak-`);
       log(`  ${kind.padEnd(11)} soak ${opts.soak} tx: RSS ${results.soak.rssKiB.map(([, k]) => Math.round(k / 1024)).join(' ')} MiB`);
@@ -115,23 +139,30 @@ async function main(opts: BenchOptions): Promise<void> {
       node: process.version,
       platform: process.platform,
       kernel: release(),
+      ...(opts.node === undefined ? {} : { chaincodeNode: execFileSync(opts.node, ['--version'], { encoding: 'utf8' }).trim() }),
     },
     options: opts,
     shims: {},
   };
   for (const kind of opts.shims) {
-    report.shims[kind] = { cells: [], startupMs: [], require: [], totalTransactions: 0, rssAfterCellKiB: [] };
+    report.shims[kind] = { cells: [], startupMs: [], startupCpuMs: [], idleRssKiB: [], require: [], totalTransactions: 0, rssAfterCellKiB: [] };
   }
+  report.bareNodeIdleRssKiB = [];
 
   // Fresh processes, shims interleaved so drift in machine load hits them alike.
-  log(`require time and start-up (${opts.runs} fresh processes each)`);
+  log(`require time, start-up and idle RSS (${opts.runs} fresh processes each)`);
   const peer = await startPeer(opts.peer);
   try {
     for (let run = 0; run < opts.runs; run++) {
+      report.bareNodeIdleRssKiB.push(await bareNodeIdleRssKiB(opts.node));
       for (const kind of opts.shims) {
-        report.shims[kind]!.require.push(requireTime(REQUIRES[kind]));
-        const proc = await launchChaincode(peer, { file: files[kind], name: `start-${kind}-${run}`, logLevel: QUIET_LEVEL });
+        report.shims[kind]!.require.push(requireTime(REQUIRES[kind], opts.node));
+        const proc = await launchChaincode(peer, { file: files[kind], name: `start-${kind}-${run}`, logLevel: QUIET_LEVEL, ...nodeFor(kind, opts) });
         report.shims[kind]!.startupMs.push(proc.startupMs);
+        report.shims[kind]!.startupCpuMs.push(cpuMicros(proc.pid) / 1000);
+        // Idle: READY, then nothing for IDLE_MS (a chaincode waiting for its first transaction).
+        await sleep(IDLE_MS);
+        report.shims[kind]!.idleRssKiB.push(memoryKiB(proc.pid).rss);
         await proc.stop();
       }
     }
@@ -143,7 +174,10 @@ async function main(opts: BenchOptions): Promise<void> {
     await peer.stop();
   }
 
-  if (opts.shims.includes('ours')) report.telemetryOffNsPerTx = await telemetryOffCostNs();
+  if (opts.shims.includes('ours')) {
+    report.telemetryOffNsPerTx = await telemetryOffCostNs();
+    if (opts.moduleCost) report.moduleCost = moduleCosts(3);
+  }
   if (opts.footprint) report.footprint = measureFootprint(log);
   else report.footprint = { skipped: '--no-footprint' };
 
@@ -152,7 +186,9 @@ async function main(opts: BenchOptions): Promise<void> {
   const file = join(dir, `${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
-  console.log(`\nfabric-shim-ts benchmark, ${report.machine.cpus} x ${report.machine.cpuModel}, node ${report.machine.node}, ` +
+  console.log(`\nfabric-shim-ts benchmark, ${report.machine.cpus} x ${report.machine.cpuModel}, node ${report.machine.node}` +
+    `${opts.node === undefined ? '' : ` (chaincodes: ${report.machine.chaincodeNode ?? opts.node})`}` +
+    `${opts.oursNodeArgs.length > 0 ? ` (ours with ${opts.oursNodeArgs.join(' ')})` : ''}, ` +
     `peer: ${opts.peer}, ${opts.warmup} s warm-up + ${opts.duration} s per cell\n`);
   console.log(renderReport(report));
   console.log(`\nresults: ${file} (${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -3,6 +3,8 @@
  * Named re-exports only; the names are fabric-shim's (`Shim`, `start`, `success`, `ChaincodeStub`...),
  * so `const shim = require('fabric-shim-ts'); shim.start(new Cc())` works as with fabric-shim.
  */
+// First, before the bundle behind the other exports is compiled: Node 22's compile cache.
+import './compile-cache';
 export { Shim, start, connect, newShimLogger as newLogger } from './shim';
 export type { ConnectOptions, ChaincodeConnection, StartOptions } from './shim';
 export { server, ChaincodeServer } from './server';

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './build';
 import type { BenchChaincode, BenchPeer } from './peer';
+import { memoryKiB, type MemoryKiB } from './proc-stats';
 
 /** A running chaincode process registered with the bench peer. */
 export interface ChaincodeProcess {
@@ -29,6 +30,8 @@ export interface LaunchOptions {
   logLevel: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** The node binary (default: the one running the bench); `--node <path>`. */
+  node?: string;
 }
 
 const READY_TIMEOUT_MS = 30_000;
@@ -48,6 +51,47 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+function stopper(child: ChildProcess, exit: Promise<void>): () => Promise<void> {
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exit;
+      clearTimeout(timer);
+    }
+  };
+}
+
+/** Milliseconds a process sits idle before its idle RSS is read. */
+export const IDLE_MS = 1000;
+
+/**
+ * The "bare node" reference: a `node` process that only keeps itself alive (setInterval), as
+ * small as a Node process gets. Resolves with its VmRSS after it has started and sat idle for
+ * IDLE_MS, the same wait as a chaincode's idle RSS after READY; the process is stopped.
+ */
+export async function bareNodeIdleRssKiB(node: string = process.execPath): Promise<number> {
+  return (await bareNodeIdleMemory(node)).rss;
+}
+
+/** bareNodeIdleRssKiB with the anonymous / file-backed split. */
+export async function bareNodeIdleMemory(node: string = process.execPath, idleMs = IDLE_MS): Promise<MemoryKiB> {
+  const child = spawn(node, ['-e', "process.stdout.write('up\\n'); setInterval(() => {}, 60000)"], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const exit = exited(child);
+  const stop = stopper(child, exit);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.once('data', () => resolve());
+      void exit.then(() => reject(new Error('bare node exited early')));
+    });
+    child.stdout!.destroy();
+    await new Promise((r) => setTimeout(r, idleMs));
+    return memoryKiB(child.pid!);
+  } finally {
+    await stop();
+  }
+}
+
 /**
  * Spawns the chaincode and resolves once the peer has sent READY. The process's stdout and
  * stderr go to a temp file (not a pipe: reading a pipe would cost the bench process, which is
@@ -59,7 +103,7 @@ export async function launchChaincode(peer: BenchPeer, opts: LaunchOptions): Pro
   const registered = peer.waitForChaincode(opts.name);
   const started = performance.now();
   const child = spawn(
-    process.execPath,
+    opts.node ?? process.execPath,
     [...(opts.nodeArgs ?? []), opts.file, '--peer.address', peer.address, '--chaincode-id-name', opts.name],
     {
       cwd: ROOT,
@@ -77,14 +121,7 @@ export async function launchChaincode(peer: BenchPeer, opts: LaunchOptions): Pro
   closeSync(logFd);
   const pid = child.pid;
   const exit = exited(child);
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-      await exit;
-      clearTimeout(timer);
-    }
-  };
+  const stop = stopper(child, exit);
   let timer: NodeJS.Timeout | undefined;
   try {
     if (pid === undefined) throw new Error('spawn failed');

@@ -35,6 +35,10 @@ export interface MemoryKiB {
   hwm: number;
   /** Resident set size now. */
   rss: number;
+  /** Of rss: anonymous memory (heap, malloc), private to the process. */
+  anon: number;
+  /** Of rss: file-backed pages (mostly the node binary's code): shared with every process mapping the same file. */
+  file: number;
 }
 
 /** Reads VmHWM and VmRSS of `pid`. */
@@ -44,7 +48,7 @@ export function memoryKiB(pid: number): MemoryKiB {
     const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
     return match ? Number(match[1]) : NaN;
   };
-  return { hwm: field('VmHWM'), rss: field('VmRSS') };
+  return { hwm: field('VmHWM'), rss: field('VmRSS'), anon: field('RssAnon'), file: field('RssFile') };
 }
 
 /**

@@ -8,6 +8,10 @@ import type { RequireTiming } from './require-time';
 import type { BenchOptions } from './options';
 import type { FootprintResult } from './footprint';
 import { median } from './stats';
+import { renderTable } from './table';
+
+export { renderTable };
+import { renderModuleCosts, type moduleCosts } from './module-cost';
 
 /** Everything measured for one shim. */
 export interface ShimResults {
@@ -16,7 +20,13 @@ export interface ShimResults {
   logging?: CellResult;
   /** The same cell in a fresh process at the quiet level, run just before the logging one. */
   loggingQuiet?: CellResult;
+  /** Every (quiet, info) pair of fresh processes (--log-pairs); logging/loggingQuiet is the median pair. */
+  loggingPairs?: { quiet: CellResult; info: CellResult }[];
   startupMs: number[];
+  /** CPU time (utime + stime) each start-up process had used at READY: steadier than wall time on a busy machine. */
+  startupCpuMs: number[];
+  /** VmRSS of each start-up process after READY and IDLE_MS of idling. */
+  idleRssKiB: number[];
   require: RequireTiming[];
   /** Transactions the main process ran in total (warm-up included) and its RSS after each cell. */
   totalTransactions: number;
@@ -30,7 +40,11 @@ export interface ShimResults {
 /** The JSON written to bench/results/<timestamp>.json. */
 export interface BenchReport {
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string; platform: string; kernel: string };
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; kernel: string; chaincodeNode?: string };
+  /** VmRSS of a bare `node` process kept alive by a timer, measured like idleRssKiB (one per --runs). */
+  bareNodeIdleRssKiB?: number[];
+  /** What each part of fabric-shim-ts adds to a fresh process (bench/lib/module-cost.ts). */
+  moduleCost?: ReturnType<typeof moduleCosts>;
   options: BenchOptions;
   shims: Partial<Record<ShimKind, ShimResults>>;
   footprint?: FootprintResult | { skipped: string };
@@ -51,13 +65,13 @@ function ratio(a: number | undefined, b: number | undefined): string {
   return `${(a / b).toFixed(2)}x`;
 }
 
-/** Left-aligns the first column, right-aligns the others. */
-export function renderTable(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  ').trimEnd(), ...rows.map(line)].join('\n');
+/** "median % [min..max]" of percentages, or "-". */
+function spread(values: number[]): string {
+  if (values.length === 0) return '-';
+  const m = `${fmt(median(values), 1)} %`;
+  return values.length === 1 ? m : `${m} [${fmt(Math.min(...values), 1)}..${fmt(Math.max(...values), 1)}]`;
 }
+
 
 function cellsOf(results: ShimResults | undefined): Map<string, CellResult> {
   const map = new Map<string, CellResult>();
@@ -119,17 +133,22 @@ export function renderReport(report: BenchReport): string {
   const get = (k: ShimKind): ShimResults | undefined => report.shims[k];
   const startup = (k: ShimKind): number => median(get(k)?.startupMs ?? []);
   const req = (k: ShimKind): number => median(get(k)?.require.map((r) => r.ms) ?? []);
+  const startCpu = (k: ShimKind): number => median(get(k)?.startupCpuMs ?? []);
+  const idle = (k: ShimKind): number => median(get(k)?.idleRssKiB ?? []);
+  const bare = median(report.bareNodeIdleRssKiB ?? []);
   for (const kind of kinds) {
     const r = get(kind)!;
-    const quiet = r.loggingQuiet;
-    const loss = quiet && r.logging ? `${fmt((1 - r.logging.txPerSec / quiet.txPerSec) * 100, 1)} %` : '-';
-    const cpuUp = quiet && r.logging ? `${fmt((r.logging.cpuMicrosPerTx / quiet.cpuMicrosPerTx - 1) * 100, 1)} %` : '-';
+    const pairs = r.loggingPairs ?? (r.logging && r.loggingQuiet ? [{ quiet: r.loggingQuiet, info: r.logging }] : []);
+    const loss = spread(pairs.map((p) => (1 - p.info.txPerSec / p.quiet.txPerSec) * 100));
+    const cpuUp = spread(pairs.map((p) => (p.info.cpuMicrosPerTx / p.quiet.cpuMicrosPerTx - 1) * 100));
     const rss = r.rssAfterCellKiB;
     extra.push([
       kind,
       fmt(startup(kind), 1),
+      fmt(startCpu(kind), 0),
       fmt(req(kind), 1),
       fmt(median(r.require.map((x) => x.modules))),
+      Number.isFinite(idle(kind)) ? `${fmt(idle(kind) / 1024, 1)} (+${fmt((idle(kind) - bare) / 1024, 1)})` : '-',
       loss,
       cpuUp,
       rss.length > 0 ? `${fmt(rss[0]! / 1024, 1)} -> ${fmt(rss[rss.length - 1]! / 1024, 1)}` : '-',
@@ -140,18 +159,22 @@ export function renderReport(report: BenchReport): string {
     extra.push([
       'ours/fabric-shim',
       ratio(startup('ours'), startup('fabric-shim')),
+      ratio(startCpu('ours'), startCpu('fabric-shim')),
       ratio(req('ours'), req('fabric-shim')),
       '',
+      ratio(idle('ours'), idle('fabric-shim')),
       '',
       '',
       '',
       '',
     ]);
   }
-  out.push('', 'start-up, require, logging, memory over the run');
+  if (Number.isFinite(bare)) extra.push(['bare node (reference)', '', '', '', '', fmt(bare / 1024, 1), '', '', '', '']);
+  const nPairs = Math.max(0, ...kinds.map((k) => get(k)?.loggingPairs?.length ?? 0));
+  out.push('', `start-up, require, idle RSS (after READY + 1 s, vs bare node), logging (median [min..max] of ${nPairs} warning/info process pairs), memory over the run`);
   out.push(
     renderTable(
-      ['shim', 'start->READY ms', 'require ms', 'modules', 'info-log tx/s loss', 'info-log CPU/tx +', 'RSS MiB first->last cell', 'total tx'],
+      ['shim', 'start->READY ms', 'CPU to READY ms', 'require ms', 'modules', 'idle RSS MiB', 'info-log tx/s loss', 'info-log CPU/tx +', 'RSS MiB first->last cell', 'total tx'],
       extra,
     ),
   );
@@ -189,6 +212,11 @@ export function renderReport(report: BenchReport): string {
         }),
       ),
     );
+  }
+
+  if (report.moduleCost) {
+    out.push('', 'memory cost per part of fabric-shim-ts (fresh node, each row on top of the rows above, median of 3)');
+    out.push(renderModuleCosts(report.moduleCost));
   }
 
   const fp = report.footprint;

@@ -20,9 +20,9 @@ process.stdout.write(JSON.stringify({ ms, modules: Object.keys(require.cache).le
 `;
 
 /** Requires `modules` (resolved from the repository root) in a new node process. */
-export function requireTime(modules: readonly string[]): RequireTiming {
+export function requireTime(modules: readonly string[], node: string = process.execPath): RequireTiming {
   const resolved = modules.map((m) => require.resolve(m, { paths: [ROOT] }));
-  const out = execFileSync(process.execPath, ['-e', PROBE], {
+  const out = execFileSync(node, ['-e', PROBE], {
     cwd: ROOT,
     env: { ...process.env, BENCH_REQUIRE: JSON.stringify(resolved) },
     encoding: 'utf8',
