@@ -6,9 +6,26 @@ import tseslint from 'typescript-eslint';
 // The CommonJS globals the plain-JS fixtures and jest configs use (no `globals` package needed).
 const nodeGlobals = Object.fromEntries(
   [
-    'require', 'module', 'exports', '__dirname', '__filename', 'process', 'console', 'Buffer',
-    'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate',
-    'queueMicrotask', 'URL', 'TextEncoder', 'TextDecoder', 'structuredClone', 'performance',
+    'require',
+    'module',
+    'exports',
+    '__dirname',
+    '__filename',
+    'process',
+    'console',
+    'Buffer',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'clearImmediate',
+    'queueMicrotask',
+    'URL',
+    'TextEncoder',
+    'TextDecoder',
+    'structuredClone',
+    'performance',
   ].map((name) => [name, 'readonly']),
 );
 
@@ -46,12 +63,15 @@ export default tseslint.config(
     rules: {
       // `_name` marks a parameter a signature requires but the body ignores (an interface method,
       // a positional callback argument), the same convention tsc's noUnusedParameters honours.
-      '@typescript-eslint/no-unused-vars': ['error', {
-        argsIgnorePattern: '^_',
-        varsIgnorePattern: '^_',
-        caughtErrorsIgnorePattern: '^_',
-        destructuredArrayIgnorePattern: '^_',
-      }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+        },
+      ],
       // `let peer` assigned after a callback that reads it is declared: it cannot be const.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // emitDecoratorMetadata serialises the written annotation: `@Property() size: number = 0`

@@ -7,9 +7,26 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2022', experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, ignoreDeprecations: '5.0' } }],
+    '^.+\\.tsx?$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          isolatedModules: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          target: 'ES2022',
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          esModuleInterop: true,
+          ignoreDeprecations: '5.0',
+        },
+      },
+    ],
     // @hyperledger/fabric-gateway (the gateway tests' client) requires @noble/curves, which ships ESM only.
-    '/node_modules/@noble/.+\\.js$': ['ts-jest', { tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs', target: 'ES2022' } }],
+    '/node_modules/@noble/.+\\.js$': [
+      'ts-jest',
+      { tsconfig: { isolatedModules: true, allowJs: true, module: 'commonjs', target: 'ES2022' } },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   // Examples import the package by its published name; resolve it to the sources.

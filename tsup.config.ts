@@ -28,7 +28,9 @@ export default defineConfig({
   esbuildOptions(options, context) {
     // Bundled CommonJS code (grpc-js) calls require() for Node built-ins; ESM has no require.
     if (context.format === 'esm') {
-      options.banner = { js: "import { createRequire as __shimCreateRequire } from 'node:module'; const require = __shimCreateRequire(import.meta.url);" };
+      options.banner = {
+        js: "import { createRequire as __shimCreateRequire } from 'node:module'; const require = __shimCreateRequire(import.meta.url);",
+      };
     }
   },
 });

@@ -33,14 +33,36 @@ function parse(argv: string[]): Args {
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1] ?? '';
     switch (argv[i]) {
-      case '--dist': a.dists.push(resolve(v)); i++; break;
-      case '--args': a.flagSets.push(v); i++; break;
-      case '--rounds': a.rounds = Number(v); i++; break;
-      case '--cells': a.cells = new RegExp(v); i++; break;
-      case '--peer': a.peer = v as PeerKind; i++; break;
-      case '--duration': a.duration = Number(v); i++; break;
-      case '--warmup': a.warmup = Number(v); i++; break;
-      default: throw new Error(`unknown option ${argv[i]}`);
+      case '--dist':
+        a.dists.push(resolve(v));
+        i++;
+        break;
+      case '--args':
+        a.flagSets.push(v);
+        i++;
+        break;
+      case '--rounds':
+        a.rounds = Number(v);
+        i++;
+        break;
+      case '--cells':
+        a.cells = new RegExp(v);
+        i++;
+        break;
+      case '--peer':
+        a.peer = v as PeerKind;
+        i++;
+        break;
+      case '--duration':
+        a.duration = Number(v);
+        i++;
+        break;
+      case '--warmup':
+        a.warmup = Number(v);
+        i++;
+        break;
+      default:
+        throw new Error(`unknown option ${argv[i]}`);
     }
   }
   return a;
@@ -56,8 +78,13 @@ async function variant(name: string, dist: string): Promise<string> {
   const outfile = join(BUILD_DIR, `ab-${name}.js`);
   await build({
     entryPoints: [join(ROOT, 'bench', 'chaincodes', 'ours.ts')],
-    outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node18',
-    external: ['fabric-shim-ts'], logLevel: 'warning',
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    external: ['fabric-shim-ts'],
+    logLevel: 'warning',
   });
   const code = readFileSync(outfile, 'utf8').replace(/require\("fabric-shim-ts"\)/g, `require(${JSON.stringify(join(dist, 'index.js'))})`);
   writeFileSync(outfile, code);
@@ -79,15 +106,28 @@ async function main(): Promise<void> {
   try {
     for (let r = 0; r < args.rounds; r++) {
       for (const [name, file, nodeArgs] of r % 2 ? [...variants].reverse() : variants) {
-        const proc = await launchChaincode(peer, { file, name: `ab-${variants.findIndex((v) => v[0] === name)}-${r}`, logLevel: 'warning', nodeArgs });
+        const proc = await launchChaincode(peer, {
+          file,
+          name: `ab-${variants.findIndex((v) => v[0] === name)}-${r}`,
+          logLevel: 'warning',
+          nodeArgs,
+        });
         try {
           for (const cell of cells) {
-            const res = await runCell(proc.chaincode, proc.pid, cell, { warmupMs: args.warmup * 1000, durationMs: args.duration * 1000 }, `ab${r}-`);
+            const res = await runCell(
+              proc.chaincode,
+              proc.pid,
+              cell,
+              { warmupMs: args.warmup * 1000, durationMs: args.duration * 1000 },
+              `ab${r}-`,
+            );
             const key = `${cell.label}|${name}`;
             (cpu.get(key) ?? cpu.set(key, []).get(key)!).push(res.cpuMicrosPerTx);
             (tps.get(key) ?? tps.set(key, []).get(key)!).push(res.txPerSec);
             (peak.get(key) ?? peak.set(key, []).get(key)!).push(res.peakRssKiB / 1024);
-            console.error(`round ${r} ${name.padEnd(5)} ${cell.label.padEnd(14)} ${res.txPerSec.toFixed(0).padStart(6)} tx/s ${res.cpuMicrosPerTx.toFixed(0).padStart(7)} us/tx ${(res.peakRssKiB / 1024).toFixed(1)} MiB`);
+            console.error(
+              `round ${r} ${name.padEnd(5)} ${cell.label.padEnd(14)} ${res.txPerSec.toFixed(0).padStart(6)} tx/s ${res.cpuMicrosPerTx.toFixed(0).padStart(7)} us/tx ${(res.peakRssKiB / 1024).toFixed(1)} MiB`,
+            );
           }
         } finally {
           await proc.stop();
@@ -103,7 +143,9 @@ async function main(): Promise<void> {
       const c = cpu.get(`${cell.label}|${name}`) ?? [];
       const t = tps.get(`${cell.label}|${name}`) ?? [];
       const p = peak.get(`${cell.label}|${name}`) ?? [];
-      console.log(`${cell.label.padEnd(14)} ${name.padEnd(5)} CPU us/tx median ${median(c).toFixed(0).padStart(6)} [${c.map((x) => x.toFixed(0)).join(' ')}]  tx/s median ${median(t).toFixed(0)} [${t.map((x) => x.toFixed(0)).join(' ')}]  peak RSS MiB median ${median(p).toFixed(1)} [${p.map((x) => x.toFixed(1)).join(' ')}]`);
+      console.log(
+        `${cell.label.padEnd(14)} ${name.padEnd(5)} CPU us/tx median ${median(c).toFixed(0).padStart(6)} [${c.map((x) => x.toFixed(0)).join(' ')}]  tx/s median ${median(t).toFixed(0)} [${t.map((x) => x.toFixed(0)).join(' ')}]  peak RSS MiB median ${median(p).toFixed(1)} [${p.map((x) => x.toFixed(1)).join(' ')}]`,
+      );
     }
   }
 }

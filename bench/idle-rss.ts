@@ -38,8 +38,11 @@ async function main(): Promise<void> {
       rss.get('bare node')!.push(await bareNodeIdleMemory(node, idleMs));
       for (const flags of flagSets) {
         const proc = await launchChaincode(peer, {
-          file: files[shim], name: `idle-${r}-${flagSets.indexOf(flags)}`, logLevel: 'warning',
-          nodeArgs: flags.split(' ').filter(Boolean), ...(node === undefined ? {} : { node }),
+          file: files[shim],
+          name: `idle-${r}-${flagSets.indexOf(flags)}`,
+          logLevel: 'warning',
+          nodeArgs: flags.split(' ').filter(Boolean),
+          ...(node === undefined ? {} : { node }),
         });
         startCpu.get(flags)!.push(cpuMicros(proc.pid) / 1000);
         await new Promise((res) => setTimeout(res, idleMs));
@@ -55,8 +58,15 @@ async function main(): Promise<void> {
   for (const [flags, values] of rss) {
     const s = startup.get(flags);
     const mib = (f: (m: MemoryKiB) => number): string => (median(values.map(f)) / 1024).toFixed(1);
-    console.log(`${(flags || '(no flags)').padEnd(48)} ${mib((m) => m.rss).padStart(6)} MiB (anon ${mib((m) => m.anon)}, file ${mib((m) => m.file)})  [${values.map((v) => (v.rss / 1024).toFixed(1)).join(' ')}]` +
-      (s ? `  start->READY ${median(s).toFixed(0)} ms, CPU to READY ${median(startCpu.get(flags)!).toFixed(0)} ms [${startCpu.get(flags)!.map((v) => v.toFixed(0)).join(' ')}]` : ''));
+    console.log(
+      `${(flags || '(no flags)').padEnd(48)} ${mib((m) => m.rss).padStart(6)} MiB (anon ${mib((m) => m.anon)}, file ${mib((m) => m.file)})  [${values.map((v) => (v.rss / 1024).toFixed(1)).join(' ')}]` +
+        (s
+          ? `  start->READY ${median(s).toFixed(0)} ms, CPU to READY ${median(startCpu.get(flags)!).toFixed(0)} ms [${startCpu
+              .get(flags)!
+              .map((v) => v.toFixed(0))
+              .join(' ')}]`
+          : ''),
+    );
   }
 }
 

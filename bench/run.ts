@@ -64,17 +64,27 @@ async function measureShim(
 ): Promise<void> {
   const { profile } = opts;
   const node = nodeFor(kind, opts);
-  const profArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles')}`, `--cpu-prof-name=${kind}.cpuprofile`] : [];
-  const main = await launchChaincode(peer, { file, name: `bench-${kind}`, logLevel: QUIET_LEVEL, ...node, nodeArgs: [...node.nodeArgs, ...profArgs] });
+  const profArgs = profile
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results', 'profiles')}`, `--cpu-prof-name=${kind}.cpuprofile`]
+    : [];
+  const main = await launchChaincode(peer, {
+    file,
+    name: `bench-${kind}`,
+    logLevel: QUIET_LEVEL,
+    ...node,
+    nodeArgs: [...node.nodeArgs, ...profArgs],
+  });
   const cellFilter = opts.cells === undefined ? undefined : new RegExp(opts.cells);
   try {
     for (const cell of CELLS.filter((c) => cellFilter?.test(c.label) ?? true)) {
       const r = await runCell(main.chaincode, main.pid, cell, timing, `${kind}-`);
       results.cells.push(r);
       // Warm-up and tail transactions count too: the process ran them all.
-      results.totalTransactions += Math.round(r.txPerSec * (timing.warmupMs + timing.durationMs) / 1000);
+      results.totalTransactions += Math.round((r.txPerSec * (timing.warmupMs + timing.durationMs)) / 1000);
       results.rssAfterCellKiB.push(r.rssKiB);
-      log(`  ${kind.padEnd(11)} ${cell.label.padEnd(20)} ${r.txPerSec.toFixed(0).padStart(7)} tx/s  ${r.cpuMicrosPerTx.toFixed(0).padStart(6)} us/tx${r.errors ? `  ${r.errors} ERRORS: ${r.firstError}` : ''}`);
+      log(
+        `  ${kind.padEnd(11)} ${cell.label.padEnd(20)} ${r.txPerSec.toFixed(0).padStart(7)} tx/s  ${r.cpuMicrosPerTx.toFixed(0).padStart(6)} us/tx${r.errors ? `  ${r.errors} ERRORS: ${r.firstError}` : ''}`,
+      );
     }
   } finally {
     await main.stop();
@@ -90,7 +100,9 @@ async function measureShim(
       try {
         const r = await runCell(proc.chaincode, proc.pid, LOGGING_CELL, timing, `${kind}-${level}-${pair}-`);
         both.push(level === 'info' ? r : { ...r, label: `${LOGGING_BASE} @${QUIET_LEVEL}` });
-        log(`  ${kind.padEnd(11)} ${(level === 'info' ? LOGGING_CELL.label : `${LOGGING_BASE} @${level}`).padEnd(20)} ${r.txPerSec.toFixed(0).padStart(7)} tx/s  ${r.cpuMicrosPerTx.toFixed(0).padStart(6)} us/tx (pair ${pair + 1})`);
+        log(
+          `  ${kind.padEnd(11)} ${(level === 'info' ? LOGGING_CELL.label : `${LOGGING_BASE} @${level}`).padEnd(20)} ${r.txPerSec.toFixed(0).padStart(7)} tx/s  ${r.cpuMicrosPerTx.toFixed(0).padStart(6)} us/tx (pair ${pair + 1})`,
+        );
       } finally {
         await proc.stop();
       }
@@ -107,9 +119,18 @@ async function measureShim(
   // quiet process just measured; the no-SDK cost is measured in-process by telemetryOffCostNs.
   if (kind === 'ours') {
     const preload = ['--require', join(ROOT, 'bench', 'chaincodes', 'otel-sdk.js')];
-    const proc = await launchChaincode(peer, { file, name: `bench-${kind}-otel`, logLevel: QUIET_LEVEL, ...node, nodeArgs: [...node.nodeArgs, ...preload] });
+    const proc = await launchChaincode(peer, {
+      file,
+      name: `bench-${kind}-otel`,
+      logLevel: QUIET_LEVEL,
+      ...node,
+      nodeArgs: [...node.nodeArgs, ...preload],
+    });
     try {
-      results.otel = { ...(await runCell(proc.chaincode, proc.pid, LOGGING_CELL, timing, `${kind}-otel-`)), label: `${LOGGING_BASE} +otel sdk` };
+      results.otel = {
+        ...(await runCell(proc.chaincode, proc.pid, LOGGING_CELL, timing, `${kind}-otel-`)),
+        label: `${LOGGING_BASE} +otel sdk`,
+      };
       log(`  ${kind.padEnd(11)} ${results.otel.label.padEnd(20)} ${results.otel.txPerSec.toFixed(0).padStart(7)} tx/s`);
     } finally {
       await proc.stop();
@@ -145,7 +166,15 @@ async function main(opts: BenchOptions): Promise<void> {
     shims: {},
   };
   for (const kind of opts.shims) {
-    report.shims[kind] = { cells: [], startupMs: [], startupCpuMs: [], idleRssKiB: [], require: [], totalTransactions: 0, rssAfterCellKiB: [] };
+    report.shims[kind] = {
+      cells: [],
+      startupMs: [],
+      startupCpuMs: [],
+      idleRssKiB: [],
+      require: [],
+      totalTransactions: 0,
+      rssAfterCellKiB: [],
+    };
   }
   report.bareNodeIdleRssKiB = [];
 
@@ -157,7 +186,12 @@ async function main(opts: BenchOptions): Promise<void> {
       report.bareNodeIdleRssKiB.push(await bareNodeIdleRssKiB(opts.node));
       for (const kind of opts.shims) {
         report.shims[kind]!.require.push(requireTime(REQUIRES[kind], opts.node));
-        const proc = await launchChaincode(peer, { file: files[kind], name: `start-${kind}-${run}`, logLevel: QUIET_LEVEL, ...nodeFor(kind, opts) });
+        const proc = await launchChaincode(peer, {
+          file: files[kind],
+          name: `start-${kind}-${run}`,
+          logLevel: QUIET_LEVEL,
+          ...nodeFor(kind, opts),
+        });
         report.shims[kind]!.startupMs.push(proc.startupMs);
         report.shims[kind]!.startupCpuMs.push(cpuMicros(proc.pid) / 1000);
         // Idle: READY, then nothing for IDLE_MS (a chaincode waiting for its first transaction).
@@ -186,10 +220,12 @@ async function main(opts: BenchOptions): Promise<void> {
   const file = join(dir, `${report.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 
-  console.log(`\nfabric-shim-ts benchmark, ${report.machine.cpus} x ${report.machine.cpuModel}, node ${report.machine.node}` +
-    `${opts.node === undefined ? '' : ` (chaincodes: ${report.machine.chaincodeNode ?? opts.node})`}` +
-    `${opts.oursNodeArgs.length > 0 ? ` (ours with ${opts.oursNodeArgs.join(' ')})` : ''}, ` +
-    `peer: ${opts.peer}, ${opts.warmup} s warm-up + ${opts.duration} s per cell\n`);
+  console.log(
+    `\nfabric-shim-ts benchmark, ${report.machine.cpus} x ${report.machine.cpuModel}, node ${report.machine.node}` +
+      `${opts.node === undefined ? '' : ` (chaincodes: ${report.machine.chaincodeNode ?? opts.node})`}` +
+      `${opts.oursNodeArgs.length > 0 ? ` (ours with ${opts.oursNodeArgs.join(' ')})` : ''}, ` +
+      `peer: ${opts.peer}, ${opts.warmup} s warm-up + ${opts.duration} s per cell\n`,
+  );
   console.log(renderReport(report));
   console.log(`\nresults: ${file} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
@@ -207,6 +243,6 @@ try {
   process.exit(2);
 }
 main(options).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : err);
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
   process.exitCode = 1;
 });

@@ -108,8 +108,12 @@ async function showState(cc: MockChaincode): Promise<void> {
   if (res.status !== 200) throw new DemoFailure(`GetAllAssets failed: ${res.message}`);
   const assets = JSON.parse(text(res.payload)) as AssetTransfer.Asset[];
   console.log(`\n${paint('bold', 'World state')} (GetAllAssets, a range query; tx ${short(res.txId)}):`);
-  console.log(table(['ID', 'Color', 'Size', 'Owner', 'OwnerMSP', 'AppraisedValue'],
-    assets.map((a) => [a.ID, a.Color, String(a.Size), a.Owner, a.OwnerMSP, String(a.AppraisedValue)])));
+  console.log(
+    table(
+      ['ID', 'Color', 'Size', 'Owner', 'OwnerMSP', 'AppraisedValue'],
+      assets.map((a) => [a.ID, a.Color, String(a.Size), a.Owner, a.OwnerMSP, String(a.AppraisedValue)]),
+    ),
+  );
 }
 
 /** GetAssetHistory: every committed version, newest first. */
@@ -118,8 +122,19 @@ async function showHistory(cc: MockChaincode, id: string): Promise<void> {
   if (res.status !== 200) throw new DemoFailure(`GetAssetHistory failed: ${res.message}`);
   const history = JSON.parse(text(res.payload)) as AssetTransfer.AssetHistoryEntry[];
   console.log(`\n${paint('bold', `History of ${id}`)} (GetAssetHistory, newest first):`);
-  console.log(table(['Tx id', 'Committed', 'Owner', 'OwnerMSP', 'Color', 'AppraisedValue'],
-    history.map((h) => [short(h.TxId), h.Timestamp, h.Asset?.Owner ?? '(deleted)', h.Asset?.OwnerMSP ?? '', h.Asset?.Color ?? '', String(h.Asset?.AppraisedValue ?? '')])));
+  console.log(
+    table(
+      ['Tx id', 'Committed', 'Owner', 'OwnerMSP', 'Color', 'AppraisedValue'],
+      history.map((h) => [
+        short(h.TxId),
+        h.Timestamp,
+        h.Asset?.Owner ?? '(deleted)',
+        h.Asset?.OwnerMSP ?? '',
+        h.Asset?.Color ?? '',
+        String(h.Asset?.AppraisedValue ?? ''),
+      ]),
+    ),
+  );
   if (history.length !== 3) throw new DemoFailure(`expected 3 versions of ${id}, got ${history.length}`);
 }
 
@@ -127,8 +142,9 @@ async function showHistory(cc: MockChaincode, id: string): Promise<void> {
 function checkLedger(peer: MockPeer): void {
   const get = (id: string) => peer.ledger.getJSON<AssetTransfer.Asset>(CHAINCODE, id);
   const problems: string[] = [];
-  if (get('asset1')?.OwnerMSP !== 'Org2MSP' || get('asset1')?.Color !== 'green') problems.push('asset1 should be Bob\'s (Org2MSP) and green');
-  if (get('asset2')?.OwnerMSP !== 'Org1MSP') problems.push('asset2 should still be Alice\'s (the forbidden transfer must not commit)');
+  if (get('asset1')?.OwnerMSP !== 'Org2MSP' || get('asset1')?.Color !== 'green')
+    problems.push("asset1 should be Bob's (Org2MSP) and green");
+  if (get('asset2')?.OwnerMSP !== 'Org1MSP') problems.push("asset2 should still be Alice's (the forbidden transfer must not commit)");
   if (get('asset3') === undefined) problems.push('asset3 should exist');
   if (problems.length > 0) throw new DemoFailure(`ledger check failed: ${problems.join('; ')}`);
 }

@@ -168,8 +168,7 @@ function ustarHeader(file: TarFile): Uint8Array {
   const h = new Uint8Array(BLOCK);
   const ascii = (offset: number, text: string) => h.set(new TextEncoder().encode(text), offset);
   // Numeric fields are zero-padded octal followed by NUL, as GNU and Go tar write them.
-  const octal = (offset: number, width: number, value: number) =>
-    ascii(offset, value.toString(8).padStart(width - 1, '0'));
+  const octal = (offset: number, width: number, value: number) => ascii(offset, value.toString(8).padStart(width - 1, '0'));
   h.set(name, 0);
   octal(100, 8, file.mode ?? 0o644);
   octal(108, 8, 0); // uid

@@ -41,7 +41,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'start':
       // Fabric's chaincode-as-a-service convention (Go contract API): CHAINCODE_SERVER_ADDRESS selects server mode.
-      if (!wantsHelp(rest) && (process.env.CHAINCODE_SERVER_ADDRESS ?? '') !== '') return (await import('./cli/server')).serverCommand([...rest]);
+      if (!wantsHelp(rest) && (process.env.CHAINCODE_SERVER_ADDRESS ?? '') !== '')
+        return (await import('./cli/server')).serverCommand([...rest]);
       return (await import('./cli/start')).startCommand(rest);
     case 'server':
       return (await import('./cli/server')).serverCommand([...rest]);

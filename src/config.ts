@@ -86,7 +86,12 @@ function setting(args: ParsedArgs, env: NodeJS.ProcessEnv, names: readonly strin
  * `--name value` or `--name=value`, the last one given winning, as with yargs), else the first
  * of `envNames` set (non-empty) in `env`.
  */
-export function readSetting(argv: readonly string[], env: NodeJS.ProcessEnv, flags: readonly string[], envNames: readonly string[]): string | undefined {
+export function readSetting(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  flags: readonly string[],
+  envNames: readonly string[],
+): string | undefined {
   const names = flags.map((flag) => flag.replace(/^-+/, ''));
   const args = parseArgs(argv, { style: 'yargs', values: Object.fromEntries(names.map((name) => [name, []])) });
   return setting(args, env, names, envNames);
@@ -120,7 +125,8 @@ export function readPemOrBase64(fileValue: string | undefined, pathValue: string
     // Tolerate a PEM where base64 is expected: some deployments mount the same file under both names.
     if (PEM.test(raw)) return checkPem(bytes, pathValue, what);
     const pem = Buffer.from(raw.trim(), 'base64');
-    if (!PEM.test(pem.toString('latin1'))) throw new ShimError('CONFIG', `the ${what} file ${pathValue} holds neither base64 of a PEM nor a PEM`);
+    if (!PEM.test(pem.toString('latin1')))
+      throw new ShimError('CONFIG', `the ${what} file ${pathValue} holds neither base64 of a PEM nor a PEM`);
     return checkPem(pem, pathValue, what);
   }
   return undefined;
@@ -137,7 +143,11 @@ function checkPem(pem: Buffer, file: string, what: string): Buffer {
     for (const block of text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []) new X509Certificate(block);
     if (/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/.test(text)) createPrivateKey(text);
   } catch (cause) {
-    throw new ShimError('CONFIG', `the ${what} file ${file} holds a malformed PEM: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new ShimError(
+      'CONFIG',
+      `the ${what} file ${file} holds a malformed PEM: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
   return pem;
 }
@@ -166,7 +176,10 @@ export function peerTarget(address: string): string {
   const target = withoutGrpcScheme(address);
   // host:port, or [ipv6]:port; the port is a number.
   if (!/^(?:\[[^\]]+\]|[^:[\]]+):\d+$/.test(target)) {
-    throw new ShimError('CONFIG', `peer address "${address}" has no port: use host:port, e.g. "${/^[^:]*$/.test(target) ? target : `[${target}]`}:7052" (the peer's chaincode listen address, CORE_PEER_CHAINCODELISTENADDRESS)`);
+    throw new ShimError(
+      'CONFIG',
+      `peer address "${address}" has no port: use host:port, e.g. "${/^[^:]*$/.test(target) ? target : `[${target}]`}:7052" (the peer's chaincode listen address, CORE_PEER_CHAINCODELISTENADDRESS)`,
+    );
   }
   return target;
 }
@@ -203,9 +216,10 @@ export function startConfigFrom(args: ParsedArgs, env: NodeJS.ProcessEnv): Start
   }
   // fabric-chaincode-node's env convention (yargs envPrefix CORE): CORE_<FLAG_IN_CAPITALS>.
   const timeoutText = setting(args, env, ['registration-timeout'], ['CORE_REGISTRATION_TIMEOUT']);
-  const registrationTimeoutMs = timeoutText === undefined
-    ? DEFAULT_REGISTRATION_TIMEOUT_MS
-    : parseTimeoutMs(timeoutText, '--registration-timeout (CORE_REGISTRATION_TIMEOUT)');
+  const registrationTimeoutMs =
+    timeoutText === undefined
+      ? DEFAULT_REGISTRATION_TIMEOUT_MS
+      : parseTimeoutMs(timeoutText, '--registration-timeout (CORE_REGISTRATION_TIMEOUT)');
   const config: StartConfig = { peerAddress: peerTarget(peerAddress), chaincodeId, grpc: grpcSettings(args), registrationTimeoutMs };
   const mspId = setting(args, env, [], ['CORE_PEER_LOCALMSPID']);
   if (mspId !== undefined) config.mspId = mspId;
@@ -217,10 +231,21 @@ export function startConfigFrom(args: ParsedArgs, env: NodeJS.ProcessEnv): Start
     }
     const rootCert = readPemOrBase64(rootFile, undefined, 'peer TLS root certificate (CORE_PEER_TLS_ROOTCERT_FILE)') as Uint8Array;
     // The peer requires mutual TLS from chaincode, so the client pair is mandatory (as in fabric-shim).
-    const clientKey = readPemOrBase64(env.CORE_TLS_CLIENT_KEY_FILE, env.CORE_TLS_CLIENT_KEY_PATH, 'TLS client key (CORE_TLS_CLIENT_KEY_FILE/_PATH)');
-    const clientCert = readPemOrBase64(env.CORE_TLS_CLIENT_CERT_FILE, env.CORE_TLS_CLIENT_CERT_PATH, 'TLS client certificate (CORE_TLS_CLIENT_CERT_FILE/_PATH)');
+    const clientKey = readPemOrBase64(
+      env.CORE_TLS_CLIENT_KEY_FILE,
+      env.CORE_TLS_CLIENT_KEY_PATH,
+      'TLS client key (CORE_TLS_CLIENT_KEY_FILE/_PATH)',
+    );
+    const clientCert = readPemOrBase64(
+      env.CORE_TLS_CLIENT_CERT_FILE,
+      env.CORE_TLS_CLIENT_CERT_PATH,
+      'TLS client certificate (CORE_TLS_CLIENT_CERT_FILE/_PATH)',
+    );
     if (clientKey === undefined || clientCert === undefined) {
-      throw new ShimError('CONFIG', 'TLS is enabled but the client key or certificate is missing: set CORE_TLS_CLIENT_KEY_FILE and CORE_TLS_CLIENT_CERT_FILE (PEM) or CORE_TLS_CLIENT_KEY_PATH and CORE_TLS_CLIENT_CERT_PATH (base64)');
+      throw new ShimError(
+        'CONFIG',
+        'TLS is enabled but the client key or certificate is missing: set CORE_TLS_CLIENT_KEY_FILE and CORE_TLS_CLIENT_CERT_FILE (PEM) or CORE_TLS_CLIENT_KEY_PATH and CORE_TLS_CLIENT_CERT_PATH (base64)',
+      );
     }
     const tls: TlsClientOptions = { rootCert, clientKey, clientCert };
     const override = setting(args, env, ['ssl-target-name-override'], []);

@@ -16,12 +16,7 @@ import {
   SignaturePolicy_NOutOfSchema,
   type SignaturePolicy,
 } from './gen/common/policies_pb';
-import {
-  MSPPrincipalSchema,
-  MSPPrincipal_Classification,
-  MSPRoleSchema,
-  MSPRole_MSPRoleType,
-} from './gen/msp/msp_principal_pb';
+import { MSPPrincipalSchema, MSPPrincipal_Classification, MSPRoleSchema, MSPRole_MSPRoleType } from './gen/msp/msp_principal_pb';
 import { ShimError, invalidArgument } from './errors';
 
 /**
@@ -99,9 +94,7 @@ export class KeyEndorsementPolicy {
         principal: toBinary(MSPRoleSchema, create(MSPRoleSchema, { mspIdentifier, role })),
       }),
     );
-    const rules: SignaturePolicy[] = entries.map((_, index) =>
-      create(SignaturePolicySchema, { Type: { case: 'signedBy', value: index } }),
-    );
+    const rules: SignaturePolicy[] = entries.map((_, index) => create(SignaturePolicySchema, { Type: { case: 'signedBy', value: index } }));
     const envelope = create(SignaturePolicyEnvelopeSchema, {
       version: 0,
       rule: create(SignaturePolicySchema, {

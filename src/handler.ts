@@ -141,7 +141,8 @@ export class ChaincodeHandler {
 
   /** Every inbound message type is handled here. */
   private onMessage(msg: ChaincodeMessage): void {
-    if (this.log.enabled('debug')) this.log.debug('received', { type: Type[msg.type] ?? msg.type, channel: msg.channelId, txid: msg.txid, state: this.state });
+    if (this.log.enabled('debug'))
+      this.log.debug('received', { type: Type[msg.type] ?? msg.type, channel: msg.channelId, txid: msg.txid, state: this.state });
     switch (msg.type) {
       case Type.KEEPALIVE:
         // Answered in every state, as the Go shim does: echo it back.
@@ -170,7 +171,10 @@ export class ChaincodeHandler {
       case Type.ERROR:
         if (this.state === 'created' || this.state === 'established') {
           // Before READY nothing of ours is waiting: this is the peer refusing the registration.
-          const error = new ShimError('PEER_ERROR', `peer ${this.stream.remote} refused chaincode ${this.options.chaincodeId}: ${textOf(msg.payload)}`);
+          const error = new ShimError(
+            'PEER_ERROR',
+            `peer ${this.stream.remote} refused chaincode ${this.options.chaincodeId}: ${textOf(msg.payload)}`,
+          );
           this.shutDown(error, error);
           this.stream.end();
           return;
@@ -229,7 +233,13 @@ export class ChaincodeHandler {
     }
     this.txs.set(key, tx);
     // The proposal's raw bytes let telemetry read the trace headers without decoding the whole proposal.
-    tx.obs = this.telemetry.startTransaction(msg.channelId, msg.txid, msg.type === Type.INIT, stub, msg.proposal === undefined ? NO_PROPOSAL : msg.proposal.proposalBytes);
+    tx.obs = this.telemetry.startTransaction(
+      msg.channelId,
+      msg.txid,
+      msg.type === Type.INIT,
+      stub,
+      msg.proposal === undefined ? NO_PROPOSAL : msg.proposal.proposalBytes,
+    );
     void this.execute(tx, key, stub, msg.type === Type.INIT, log);
   }
 
@@ -260,7 +270,8 @@ export class ChaincodeHandler {
       // E.g. a response above the send limit: the stream is fine, so answer ERROR now rather
       // than leave the peer waiting out its execute timeout.
       const streamGone = err instanceof ShimError && err.code === 'STREAM_CLOSED';
-      if (reply.type === Type.COMPLETED && !streamGone) this.sendError(tx.channelId, tx.txId, `${method}() response not sent: ${errorText(err)}`);
+      if (reply.type === Type.COMPLETED && !streamGone)
+        this.sendError(tx.channelId, tx.txId, `${method}() response not sent: ${errorText(err)}`);
     }
   }
 
@@ -289,11 +300,19 @@ export class ChaincodeHandler {
     if (this.state === 'closed') return;
     let result: ShimError | undefined;
     if (error !== undefined) {
-      result = new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: ${error.message}`, error.grpcCode === undefined ? { cause: error } : { cause: error, grpcCode: error.grpcCode });
+      result = new ShimError(
+        'STREAM_CLOSED',
+        `chaincode ${this.options.chaincodeId}: ${error.message}`,
+        error.grpcCode === undefined ? { cause: error } : { cause: error, grpcCode: error.grpcCode },
+      );
     } else if (this.state !== 'ready') {
-      result = new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: peer ${this.stream.remote} ended the stream before READY (state ${this.state})`);
+      result = new ShimError(
+        'STREAM_CLOSED',
+        `chaincode ${this.options.chaincodeId}: peer ${this.stream.remote} ended the stream before READY (state ${this.state})`,
+      );
     }
-    const reason = result ?? new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: peer ${this.stream.remote} ended the stream`);
+    const reason =
+      result ?? new ShimError('STREAM_CLOSED', `chaincode ${this.options.chaincodeId}: peer ${this.stream.remote} ended the stream`);
     if (result !== undefined) this.log[this.lifecycleLevel('error')]('stream to peer ended', { error: result.message });
     else this.log[this.lifecycleLevel('info')]('peer ended the stream', { peer: this.stream.remote });
     this.shutDown(reason, result);

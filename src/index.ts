@@ -32,7 +32,15 @@ export type { X509CertificateView } from './client-identity';
 export { KeyEndorsementPolicy, ENDORSER_ROLES } from './endorsement-policy';
 export type { EndorsementRole } from './endorsement-policy';
 export { Iterators, StateQueryIterator, HistoryQueryIterator } from './iterators';
-export type { KV, KeyModification, HistoryTimestamp, NextResult, QueryPromise, StateQueryResponse, QueryResponseMetadata } from './iterators';
+export type {
+  KV,
+  KeyModification,
+  HistoryTimestamp,
+  NextResult,
+  QueryPromise,
+  StateQueryResponse,
+  QueryResponseMetadata,
+} from './iterators';
 export { success, error, RESPONSE_CODE } from './response';
 export type { ChaincodeResponse, SuccessResponse, ErrorResponse } from './response';
 export { ShimError } from './errors';

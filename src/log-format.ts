@@ -19,7 +19,14 @@ type Part = string | ((r: FormattableRecord, seq: number) => string);
 
 const LEVEL_TEXT = { critical: 'CRITICAL', error: 'ERROR', warn: 'WARNING', notice: 'NOTICE', info: 'INFO', debug: 'DEBUG' } as const;
 // flogging's colours: DEBUG cyan, INFO blue, WARNING yellow, ERROR red, CRITICAL magenta.
-const LEVEL_COLOR = { critical: '\x1b[35m', error: '\x1b[31m', warn: '\x1b[33m', notice: '\x1b[32m', info: '\x1b[34m', debug: '\x1b[36m' } as const;
+const LEVEL_COLOR = {
+  critical: '\x1b[35m',
+  error: '\x1b[31m',
+  warn: '\x1b[33m',
+  notice: '\x1b[32m',
+  info: '\x1b[34m',
+  debug: '\x1b[36m',
+} as const;
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -64,7 +71,7 @@ const GO_TOKENS: readonly [string, (d: Date) => string][] = [
 export function goTimeFormat(layout: string): (d: Date) => string {
   const parts: (string | ((d: Date) => string))[] = [];
   let literal = '';
-  for (let i = 0; i < layout.length; ) {
+  for (let i = 0; i < layout.length;) {
     const token = GO_TOKENS.find(([t]) => layout.startsWith(t, i));
     if (token === undefined) {
       literal += layout[i];

@@ -20,7 +20,12 @@ export type LevelName = keyof typeof LEVELS;
 
 /** Fabric's spelling of each level, used in text lines. */
 const FABRIC_NAMES: Readonly<Record<LevelName, string>> = {
-  critical: 'CRITICAL', error: 'ERROR', warn: 'WARNING', notice: 'NOTICE', info: 'INFO', debug: 'DEBUG',
+  critical: 'CRITICAL',
+  error: 'ERROR',
+  warn: 'WARNING',
+  notice: 'NOTICE',
+  info: 'INFO',
+  debug: 'DEBUG',
 };
 const NAMES: readonly LevelName[] = ['critical', 'error', 'warn', 'notice', 'info', 'debug'];
 
@@ -112,13 +117,24 @@ export interface Logger {
 /** Maps a Fabric level name (any case; WARNING/WARN, CRITICAL/FATAL) to ours; undefined if unknown. */
 export function parseLevel(name: string | undefined): LevelName | undefined {
   switch ((name ?? '').trim().toUpperCase()) {
-    case 'CRITICAL': case 'FATAL': case 'PANIC': case 'DPANIC': return 'critical';
-    case 'ERROR': return 'error';
-    case 'WARNING': case 'WARN': return 'warn';
-    case 'NOTICE': return 'notice';
-    case 'INFO': return 'info';
-    case 'DEBUG': return 'debug';
-    default: return undefined;
+    case 'CRITICAL':
+    case 'FATAL':
+    case 'PANIC':
+    case 'DPANIC':
+      return 'critical';
+    case 'ERROR':
+      return 'error';
+    case 'WARNING':
+    case 'WARN':
+      return 'warn';
+    case 'NOTICE':
+      return 'notice';
+    case 'INFO':
+      return 'info';
+    case 'DEBUG':
+      return 'debug';
+    default:
+      return undefined;
   }
 }
 
@@ -344,12 +360,24 @@ class LeveledLogger implements Logger {
     return this;
   }
 
-  isErrorEnabled(): boolean { return this.isLevelEnabled('error'); }
-  isWarnEnabled(): boolean { return this.isLevelEnabled('warn'); }
-  isInfoEnabled(): boolean { return this.isLevelEnabled('info'); }
-  isVerboseEnabled(): boolean { return this.isLevelEnabled('verbose'); }
-  isDebugEnabled(): boolean { return this.isLevelEnabled('debug'); }
-  isSillyEnabled(): boolean { return this.isLevelEnabled('silly'); }
+  isErrorEnabled(): boolean {
+    return this.isLevelEnabled('error');
+  }
+  isWarnEnabled(): boolean {
+    return this.isLevelEnabled('warn');
+  }
+  isInfoEnabled(): boolean {
+    return this.isLevelEnabled('info');
+  }
+  isVerboseEnabled(): boolean {
+    return this.isLevelEnabled('verbose');
+  }
+  isDebugEnabled(): boolean {
+    return this.isLevelEnabled('debug');
+  }
+  isSillyEnabled(): boolean {
+    return this.isLevelEnabled('silly');
+  }
 
   child(fields: LogFields | Readonly<Record<string, unknown>> | (() => LogFields)): Logger {
     return new LeveledLogger(this.name, this.state, this.fieldsNow(), fields as LogFields | (() => LogFields));

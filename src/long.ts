@@ -132,80 +132,163 @@ export class Long {
     return new Long((b(4) << 24) | (b(5) << 16) | (b(6) << 8) | b(7), (b(0) << 24) | (b(1) << 16) | (b(2) << 8) | b(3), unsigned);
   }
 
-  toInt(): number { return this.unsigned ? this.low >>> 0 : this.low; }
+  toInt(): number {
+    return this.unsigned ? this.low >>> 0 : this.low;
+  }
   /** As `long`: may lose precision above 2^53. */
   toNumber(): number {
     return this.unsigned ? (this.high >>> 0) * TWO_PWR_32 + (this.low >>> 0) : this.high * TWO_PWR_32 + (this.low >>> 0);
   }
-  toBigInt(): bigint { return value(this); }
+  toBigInt(): bigint {
+    return value(this);
+  }
   toString(radix = 10): string {
     if (radix < 2 || radix > 36) throw RangeError('radix');
     return value(this).toString(radix);
   }
-  getHighBits(): number { return this.high; }
-  getHighBitsUnsigned(): number { return this.high >>> 0; }
-  getLowBits(): number { return this.low; }
-  getLowBitsUnsigned(): number { return this.low >>> 0; }
+  getHighBits(): number {
+    return this.high;
+  }
+  getHighBitsUnsigned(): number {
+    return this.high >>> 0;
+  }
+  getLowBits(): number {
+    return this.low;
+  }
+  getLowBitsUnsigned(): number {
+    return this.low >>> 0;
+  }
   getNumBitsAbs(): number {
     if (this.isNegative()) return this.eq(Long.MIN_VALUE) ? 64 : this.neg().getNumBitsAbs();
     const v = value(this);
     return v === 0n ? 1 : v.toString(2).length;
   }
-  isSafeInteger(): boolean { const v = value(this); return v <= 9007199254740991n && v >= -9007199254740991n; }
-  isZero(): boolean { return this.high === 0 && this.low === 0; }
-  eqz(): boolean { return this.isZero(); }
-  isNegative(): boolean { return !this.unsigned && this.high < 0; }
-  isPositive(): boolean { return this.unsigned || this.high >= 0; }
-  isOdd(): boolean { return (this.low & 1) === 1; }
-  isEven(): boolean { return (this.low & 1) === 0; }
+  isSafeInteger(): boolean {
+    const v = value(this);
+    return v <= 9007199254740991n && v >= -9007199254740991n;
+  }
+  isZero(): boolean {
+    return this.high === 0 && this.low === 0;
+  }
+  eqz(): boolean {
+    return this.isZero();
+  }
+  isNegative(): boolean {
+    return !this.unsigned && this.high < 0;
+  }
+  isPositive(): boolean {
+    return this.unsigned || this.high >= 0;
+  }
+  isOdd(): boolean {
+    return (this.low & 1) === 1;
+  }
+  isEven(): boolean {
+    return (this.low & 1) === 0;
+  }
   equals(other: LongLike): boolean {
     const o = Long.isLong(other) ? other : Long.fromValue(other);
     if (this.unsigned !== o.unsigned && this.high >>> 31 === 1 && o.high >>> 31 === 1) return false;
     return this.high === o.high && this.low === o.low;
   }
-  eq(other: LongLike): boolean { return this.equals(other); }
-  notEquals(other: LongLike): boolean { return !this.equals(other); }
-  neq(other: LongLike): boolean { return !this.equals(other); }
-  ne(other: LongLike): boolean { return !this.equals(other); }
+  eq(other: LongLike): boolean {
+    return this.equals(other);
+  }
+  notEquals(other: LongLike): boolean {
+    return !this.equals(other);
+  }
+  neq(other: LongLike): boolean {
+    return !this.equals(other);
+  }
+  ne(other: LongLike): boolean {
+    return !this.equals(other);
+  }
   compare(other: LongLike): number {
     const a = value(this);
     const b = operand(other, this.unsigned);
     return a === b ? 0 : a < b ? -1 : 1;
   }
-  comp(other: LongLike): number { return this.compare(other); }
-  lessThan(other: LongLike): boolean { return this.compare(other) < 0; }
-  lt(other: LongLike): boolean { return this.compare(other) < 0; }
-  lessThanOrEqual(other: LongLike): boolean { return this.compare(other) <= 0; }
-  lte(other: LongLike): boolean { return this.compare(other) <= 0; }
-  le(other: LongLike): boolean { return this.compare(other) <= 0; }
-  greaterThan(other: LongLike): boolean { return this.compare(other) > 0; }
-  gt(other: LongLike): boolean { return this.compare(other) > 0; }
-  greaterThanOrEqual(other: LongLike): boolean { return this.compare(other) >= 0; }
-  gte(other: LongLike): boolean { return this.compare(other) >= 0; }
-  ge(other: LongLike): boolean { return this.compare(other) >= 0; }
-  negate(): Long { return make(-value(this), this.unsigned); }
-  neg(): Long { return this.negate(); }
-  add(addend: LongLike): Long { return make(value(this) + operand(addend, this.unsigned), this.unsigned); }
-  subtract(subtrahend: LongLike): Long { return make(value(this) - operand(subtrahend, this.unsigned), this.unsigned); }
-  sub(subtrahend: LongLike): Long { return this.subtract(subtrahend); }
-  multiply(multiplier: LongLike): Long { return make(value(this) * operand(multiplier, this.unsigned), this.unsigned); }
-  mul(multiplier: LongLike): Long { return this.multiply(multiplier); }
+  comp(other: LongLike): number {
+    return this.compare(other);
+  }
+  lessThan(other: LongLike): boolean {
+    return this.compare(other) < 0;
+  }
+  lt(other: LongLike): boolean {
+    return this.compare(other) < 0;
+  }
+  lessThanOrEqual(other: LongLike): boolean {
+    return this.compare(other) <= 0;
+  }
+  lte(other: LongLike): boolean {
+    return this.compare(other) <= 0;
+  }
+  le(other: LongLike): boolean {
+    return this.compare(other) <= 0;
+  }
+  greaterThan(other: LongLike): boolean {
+    return this.compare(other) > 0;
+  }
+  gt(other: LongLike): boolean {
+    return this.compare(other) > 0;
+  }
+  greaterThanOrEqual(other: LongLike): boolean {
+    return this.compare(other) >= 0;
+  }
+  gte(other: LongLike): boolean {
+    return this.compare(other) >= 0;
+  }
+  ge(other: LongLike): boolean {
+    return this.compare(other) >= 0;
+  }
+  negate(): Long {
+    return make(-value(this), this.unsigned);
+  }
+  neg(): Long {
+    return this.negate();
+  }
+  add(addend: LongLike): Long {
+    return make(value(this) + operand(addend, this.unsigned), this.unsigned);
+  }
+  subtract(subtrahend: LongLike): Long {
+    return make(value(this) - operand(subtrahend, this.unsigned), this.unsigned);
+  }
+  sub(subtrahend: LongLike): Long {
+    return this.subtract(subtrahend);
+  }
+  multiply(multiplier: LongLike): Long {
+    return make(value(this) * operand(multiplier, this.unsigned), this.unsigned);
+  }
+  mul(multiplier: LongLike): Long {
+    return this.multiply(multiplier);
+  }
   divide(divisor: LongLike): Long {
     const d = operand(divisor, this.unsigned);
     if (d === 0n) throw Error('division by zero');
     return make(value(this) / d, this.unsigned);
   }
-  div(divisor: LongLike): Long { return this.divide(divisor); }
+  div(divisor: LongLike): Long {
+    return this.divide(divisor);
+  }
   modulo(divisor: LongLike): Long {
     const d = operand(divisor, this.unsigned);
     if (d === 0n) throw Error('remainder by zero');
     return make(value(this) % d, this.unsigned);
   }
-  mod(divisor: LongLike): Long { return this.modulo(divisor); }
-  rem(divisor: LongLike): Long { return this.modulo(divisor); }
-  not(): Long { return new Long(~this.low, ~this.high, this.unsigned); }
-  countLeadingZeros(): number { return this.high ? Math.clz32(this.high) : Math.clz32(this.low) + 32; }
-  clz(): number { return this.countLeadingZeros(); }
+  mod(divisor: LongLike): Long {
+    return this.modulo(divisor);
+  }
+  rem(divisor: LongLike): Long {
+    return this.modulo(divisor);
+  }
+  not(): Long {
+    return new Long(~this.low, ~this.high, this.unsigned);
+  }
+  countLeadingZeros(): number {
+    return this.high ? Math.clz32(this.high) : Math.clz32(this.low) + 32;
+  }
+  clz(): number {
+    return this.countLeadingZeros();
+  }
   countTrailingZeros(): number {
     const b = bits(this);
     if (b === 0n) return 64;
@@ -213,33 +296,68 @@ export class Long {
     while (((b >> BigInt(n)) & 1n) === 0n) n++;
     return n;
   }
-  ctz(): number { return this.countTrailingZeros(); }
-  and(other: LongLike): Long { const o = Long.fromValue(other); return new Long(this.low & o.low, this.high & o.high, this.unsigned); }
-  or(other: LongLike): Long { const o = Long.fromValue(other); return new Long(this.low | o.low, this.high | o.high, this.unsigned); }
-  xor(other: LongLike): Long { const o = Long.fromValue(other); return new Long(this.low ^ o.low, this.high ^ o.high, this.unsigned); }
-  shiftLeft(numBits: number | Long): Long { return make(bits(this) << shiftBits(numBits), this.unsigned); }
-  shl(numBits: number | Long): Long { return this.shiftLeft(numBits); }
+  ctz(): number {
+    return this.countTrailingZeros();
+  }
+  and(other: LongLike): Long {
+    const o = Long.fromValue(other);
+    return new Long(this.low & o.low, this.high & o.high, this.unsigned);
+  }
+  or(other: LongLike): Long {
+    const o = Long.fromValue(other);
+    return new Long(this.low | o.low, this.high | o.high, this.unsigned);
+  }
+  xor(other: LongLike): Long {
+    const o = Long.fromValue(other);
+    return new Long(this.low ^ o.low, this.high ^ o.high, this.unsigned);
+  }
+  shiftLeft(numBits: number | Long): Long {
+    return make(bits(this) << shiftBits(numBits), this.unsigned);
+  }
+  shl(numBits: number | Long): Long {
+    return this.shiftLeft(numBits);
+  }
   /** Arithmetic (sign-extending) on the 64 bits, for unsigned values too, as `long`'s. */
-  shiftRight(numBits: number | Long): Long { return make(BigInt.asIntN(64, bits(this)) >> shiftBits(numBits), this.unsigned); }
-  shr(numBits: number | Long): Long { return this.shiftRight(numBits); }
-  shiftRightUnsigned(numBits: number | Long): Long { return make(bits(this) >> shiftBits(numBits), this.unsigned); }
-  shru(numBits: number | Long): Long { return this.shiftRightUnsigned(numBits); }
-  shr_u(numBits: number | Long): Long { return this.shiftRightUnsigned(numBits); }
+  shiftRight(numBits: number | Long): Long {
+    return make(BigInt.asIntN(64, bits(this)) >> shiftBits(numBits), this.unsigned);
+  }
+  shr(numBits: number | Long): Long {
+    return this.shiftRight(numBits);
+  }
+  shiftRightUnsigned(numBits: number | Long): Long {
+    return make(bits(this) >> shiftBits(numBits), this.unsigned);
+  }
+  shru(numBits: number | Long): Long {
+    return this.shiftRightUnsigned(numBits);
+  }
+  shr_u(numBits: number | Long): Long {
+    return this.shiftRightUnsigned(numBits);
+  }
   rotateLeft(numBits: number | Long): Long {
     const n = shiftBits(numBits);
     const b = bits(this);
     return make((b << n) | (b >> ((64n - n) & 63n)), this.unsigned);
   }
-  rotl(numBits: number | Long): Long { return this.rotateLeft(numBits); }
+  rotl(numBits: number | Long): Long {
+    return this.rotateLeft(numBits);
+  }
   rotateRight(numBits: number | Long): Long {
     const n = shiftBits(numBits);
     const b = bits(this);
     return make((b >> n) | (b << ((64n - n) & 63n)), this.unsigned);
   }
-  rotr(numBits: number | Long): Long { return this.rotateRight(numBits); }
-  toSigned(): Long { return this.unsigned ? new Long(this.low, this.high, false) : this; }
-  toUnsigned(): Long { return this.unsigned ? this : new Long(this.low, this.high, true); }
-  toBytes(le?: boolean): number[] { return le ? this.toBytesLE() : this.toBytesBE(); }
+  rotr(numBits: number | Long): Long {
+    return this.rotateRight(numBits);
+  }
+  toSigned(): Long {
+    return this.unsigned ? new Long(this.low, this.high, false) : this;
+  }
+  toUnsigned(): Long {
+    return this.unsigned ? this : new Long(this.low, this.high, true);
+  }
+  toBytes(le?: boolean): number[] {
+    return le ? this.toBytesLE() : this.toBytesBE();
+  }
   toBytesLE(): number[] {
     const { low: lo, high: hi } = this;
     return [lo & 0xff, (lo >>> 8) & 0xff, (lo >>> 16) & 0xff, lo >>> 24, hi & 0xff, (hi >>> 8) & 0xff, (hi >>> 16) & 0xff, hi >>> 24];

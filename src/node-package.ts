@@ -104,7 +104,9 @@ function readPackageJson(dir: string): PackageJson {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
   } catch (err) {
-    throw new ShimError('CONFIG', `cannot read ${file}: ${(err as Error).message} (run this in the contract package's folder)`, { cause: err });
+    throw new ShimError('CONFIG', `cannot read ${file}: ${(err as Error).message} (run this in the contract package's folder)`, {
+      cause: err,
+    });
   }
 }
 
@@ -140,17 +142,23 @@ export async function bundleProject(dir: string, log: (line: string) => void = (
     log(`running the build script: ${pkg.scripts.build}`);
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const run = spawnSync(npm, ['run', 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
-    if (run.status !== 0) throw new ShimError('CONFIG', `the build script failed (npm run build exited ${String(run.status ?? run.signal)})`);
+    if (run.status !== 0)
+      throw new ShimError('CONFIG', `the build script failed (npm run build exited ${String(run.status ?? run.signal)})`);
   }
   const projectRequire = createRequire(join(root, 'package.json'));
   let main: string;
   try {
     main = projectRequire.resolve(root);
   } catch (cause) {
-    throw new ShimError('CONFIG', `cannot find the package's main (${pkg.main ?? 'index.js'}) in ${root}: is the package built?`, { cause });
+    throw new ShimError('CONFIG', `cannot find the package's main (${pkg.main ?? 'index.js'}) in ${root}: is the package built?`, {
+      cause,
+    });
   }
   if (/\.[mc]?tsx?$/.test(main)) {
-    throw new ShimError('CONFIG', `"main" is TypeScript (${relative(root, main)}): bundle the compiled JavaScript (decorator metadata is tsc's), point "main" at it`);
+    throw new ShimError(
+      'CONFIG',
+      `"main" is TypeScript (${relative(root, main)}): bundle the compiled JavaScript (decorator metadata is tsc's), point "main" at it`,
+    );
   }
   // The shim the package's own code uses (one copy in the bundle): its contract entry, whose
   // startModule is `fabric-shim-ts start` for a module already loaded.
@@ -224,7 +232,9 @@ export async function bundleProject(dir: string, log: (line: string) => void = (
   }
   // CouchDB indexes: as Fabric packages them.
   if (existsSync(join(root, 'META-INF', 'statedb'))) {
-    files.push(...projectFiles(join(root, 'META-INF', 'statedb')).map((f) => ({ ...f, name: `META-INF/statedb/${f.name.slice('src/'.length)}` })));
+    files.push(
+      ...projectFiles(join(root, 'META-INF', 'statedb')).map((f) => ({ ...f, name: `META-INF/statedb/${f.name.slice('src/'.length)}` })),
+    );
   }
   return files;
 }

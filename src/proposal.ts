@@ -116,14 +116,32 @@ function step<T>(what: (cause: unknown) => string, fn: () => T): T {
 }
 
 function decode(sp: PbSignedProposal): Decoded {
-  const proposal = step((e) => `Failed extracting proposal from signedProposal. [${String(e)}]`, () => fromBinary(ProposalSchema, sp.proposalBytes));
+  const proposal = step(
+    (e) => `Failed extracting proposal from signedProposal. [${String(e)}]`,
+    () => fromBinary(ProposalSchema, sp.proposalBytes),
+  );
   if (proposal.header.length === 0) throw new ShimError('PROTOCOL', 'Proposal header is empty');
   if (proposal.payload.length === 0) throw new ShimError('PROTOCOL', 'Proposal payload is empty');
-  const header = step((e) => `Could not extract the header from the proposal: ${String(e)}`, () => fromBinary(HeaderSchema, proposal.header));
-  const sigHeader = step((e) => `Decoding SignatureHeader failed: ${String(e)}`, () => fromBinary(SignatureHeaderSchema, header.signatureHeader));
-  const creator = step((e) => `Decoding SerializedIdentity failed: ${String(e)}`, () => fromBinary(SerializedIdentitySchema, sigHeader.creator));
-  const chdr = step((e) => `Decoding ChannelHeader failed: ${String(e)}`, () => fromBinary(ChannelHeaderSchema, header.channelHeader));
-  const ccpp = step((e) => `Decoding ChaincodeProposalPayload failed: ${String(e)}`, () => fromBinary(ChaincodeProposalPayloadSchema, proposal.payload));
+  const header = step(
+    (e) => `Could not extract the header from the proposal: ${String(e)}`,
+    () => fromBinary(HeaderSchema, proposal.header),
+  );
+  const sigHeader = step(
+    (e) => `Decoding SignatureHeader failed: ${String(e)}`,
+    () => fromBinary(SignatureHeaderSchema, header.signatureHeader),
+  );
+  const creator = step(
+    (e) => `Decoding SerializedIdentity failed: ${String(e)}`,
+    () => fromBinary(SerializedIdentitySchema, sigHeader.creator),
+  );
+  const chdr = step(
+    (e) => `Decoding ChannelHeader failed: ${String(e)}`,
+    () => fromBinary(ChannelHeaderSchema, header.channelHeader),
+  );
+  const ccpp = step(
+    (e) => `Decoding ChaincodeProposalPayload failed: ${String(e)}`,
+    () => fromBinary(ChaincodeProposalPayloadSchema, proposal.payload),
+  );
 
   // fabric-shim iterates google-protobuf's map, which sorts the keys (plain string sort).
   const transientMap = new Map<string, Buffer>();
@@ -184,19 +202,29 @@ export class ProposalView {
   }
 
   /** The decoded proposal. */
-  signed(): DecodedSignedProposal { return this.get().signed; }
+  signed(): DecodedSignedProposal {
+    return this.get().signed;
+  }
   /** The submitter's MSP id and certificate bytes. */
-  creator(): SerializedIdentity { return this.get().signed.proposal.header.signatureHeader.creator; }
+  creator(): SerializedIdentity {
+    return this.get().signed.proposal.header.signatureHeader.creator;
+  }
   /** The serialized SerializedIdentity exactly as signed (input of the binding). */
-  creatorBytes(): Uint8Array { return this.get().creatorBytes; }
+  creatorBytes(): Uint8Array {
+    return this.get().creatorBytes;
+  }
   /** The transient map; empty when the message carried no proposal (as for a peer-internal call). */
   transient(): Map<string, Buffer> {
     return this.signedProposal ? this.get().signed.proposal.payload.transientMap : new Map();
   }
   /** Hex proposal binding. */
-  binding(): string { return this.get().binding; }
+  binding(): string {
+    return this.get().binding;
+  }
   /** The client's timestamp from the ChannelHeader: a new object per call, as fabric-shim's. */
-  timestamp(): Timestamp { return toTimestamp(this.get().timestamp); }
+  timestamp(): Timestamp {
+    return toTimestamp(this.get().timestamp);
+  }
   /** The client's timestamp as a Date (millisecond precision, as protobuf's Timestamp.toDate()). */
   date(): Date {
     const ts = this.get().timestamp;

@@ -125,7 +125,13 @@ export function encodeQueryMetadata(pageSize: number, bookmark: string): Uint8Ar
 }
 
 /** GET_STATE_BY_RANGE over [startKey, endKey); `metadata` from {@link encodeQueryMetadata} when paginated. */
-export function getStateByRange(ex: Exchange, collection: string, startKey: string, endKey: string, metadata: Uint8Array = EMPTY): Promise<QueryPage> {
+export function getStateByRange(
+  ex: Exchange,
+  collection: string,
+  startKey: string,
+  endKey: string,
+  metadata: Uint8Array = EMPTY,
+): Promise<QueryPage> {
   return roundTrip(ex, T.GET_STATE_BY_RANGE, encodeGetStateByRange(startKey, endKey, collection, metadata), decodeQueryPage);
 }
 
@@ -244,7 +250,9 @@ export function encodeInvokeChaincode(chaincodeName: string, args: readonly Uint
 
 /** The WriteBatchState payload: hand-written when the records allow, else generated. */
 export function encodeWriteBatch(records: WriteRecord[]): Uint8Array {
-  return codec.canEncodeRecords(records) ? codec.encodeWriteBatchState(records) : toBinary(WriteBatchStateSchema, create(WriteBatchStateSchema, { rec: records }));
+  return codec.canEncodeRecords(records)
+    ? codec.encodeWriteBatchState(records)
+    : toBinary(WriteBatchStateSchema, create(WriteBatchStateSchema, { rec: records }));
 }
 
 /** GET_STATE_METADATA's answer: metakey -> value. */
@@ -272,7 +280,13 @@ export function decodeQueryResponseMetadata(bytes: Uint8Array): QueryResponseMet
  * A WriteRecord as `create(WriteRecordSchema, ...)` makes it, as a literal: a 1,000-key batch
  * builds 1,000 of them and the reflective `create` was a visible part of its cost.
  */
-function writeRecord(type: WriteRecord_Type, collection: string, key: string, value: Uint8Array = EMPTY, metadata?: StateMetadata): WriteRecord {
+function writeRecord(
+  type: WriteRecord_Type,
+  collection: string,
+  key: string,
+  value: Uint8Array = EMPTY,
+  metadata?: StateMetadata,
+): WriteRecord {
   const rec: WriteRecord = { $typeName: 'protos.WriteRecord', key, value, collection, type };
   if (metadata !== undefined) rec.metadata = metadata;
   return rec;

@@ -86,7 +86,7 @@ export function encodeChaincodeResult(result: unknown, method: string, channelId
   }
   let message = '';
   if (typeof r.message === 'string') message = r.message;
-  else if (r.message !== undefined && r.message !== null && (r.message as { length?: unknown }).length as number > 0) {
+  else if (r.message !== undefined && r.message !== null && ((r.message as { length?: unknown }).length as number) > 0) {
     throw new ShimError('CHAINCODE', `${method}() returned a response whose message is not a string`);
   }
   let payload: Uint8Array;
@@ -96,7 +96,11 @@ export function encodeChaincodeResult(result: unknown, method: string, channelId
     try {
       payload = googleBase64Bytes(r.payload);
     } catch (cause) {
-      throw new ShimError('CHAINCODE', `${method}() returned a string payload that is not base64 (fabric-shim reads it so): ${(cause as Error).message}`, { cause });
+      throw new ShimError(
+        'CHAINCODE',
+        `${method}() returned a string payload that is not base64 (fabric-shim reads it so): ${(cause as Error).message}`,
+        { cause },
+      );
     }
   } else throw new ShimError('CHAINCODE', `${method}() returned a response whose payload is neither bytes nor a string`);
   return encodeResponse(status, message, payload);

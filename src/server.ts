@@ -158,10 +158,13 @@ export class ChaincodeServer {
     log.info('peer connected', { connections: this.handlers.size });
     // One connection failing (peer restart, network) must not affect the others or the
     // server: the peer redials. So the failure is reported here and the handler dropped.
-    handler.run().then(
-      () => log.info('peer disconnected'),
-      (err: unknown) => log.warn('peer connection failed', { error: err instanceof Error ? err.message : String(err) }),
-    ).finally(() => this.handlers.delete(handler));
+    handler
+      .run()
+      .then(
+        () => log.info('peer disconnected'),
+        (err: unknown) => log.warn('peer connection failed', { error: err instanceof Error ? err.message : String(err) }),
+      )
+      .finally(() => this.handlers.delete(handler));
   }
 }
 

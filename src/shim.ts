@@ -79,12 +79,17 @@ export function connect(chaincode: ChaincodeInterface, options: ConnectOptions):
 
 /** The error of a registration that did not reach READY in time: the address, and what was waited for. */
 function registrationTimeout(options: ConnectOptions, phase: ChaincodeHandler['phase'], timeoutMs: number): ShimError {
-  const waited = phase === 'established'
-    ? 'the peer answered REGISTER with REGISTERED but sent no READY'
-    : 'no REGISTERED answer to REGISTER (is this the peer\'s chaincode listen address, CORE_PEER_CHAINCODELISTENADDRESS, and does it speak gRPC' +
-      (options.tls === undefined ? ' without TLS' : ' with TLS') + '?)';
-  return new ShimError('TIMEOUT', `chaincode ${options.chaincodeId}: no READY from peer ${options.peerAddress} within ${timeoutMs} ms: ${waited}; ` +
-    'wait longer with --registration-timeout or CORE_REGISTRATION_TIMEOUT (0 waits forever)');
+  const waited =
+    phase === 'established'
+      ? 'the peer answered REGISTER with REGISTERED but sent no READY'
+      : "no REGISTERED answer to REGISTER (is this the peer's chaincode listen address, CORE_PEER_CHAINCODELISTENADDRESS, and does it speak gRPC" +
+        (options.tls === undefined ? ' without TLS' : ' with TLS') +
+        '?)';
+  return new ShimError(
+    'TIMEOUT',
+    `chaincode ${options.chaincodeId}: no READY from peer ${options.peerAddress} within ${timeoutMs} ms: ${waited}; ` +
+      'wait longer with --registration-timeout or CORE_REGISTRATION_TIMEOUT (0 waits forever)',
+  );
 }
 
 /** Where {@link start} reads its configuration (defaults: this process's argv and env). */
@@ -135,19 +140,28 @@ async function serve(chaincode: ChaincodeInterface, options: StartOptions): Prom
   if (config.mspId !== undefined) connectOpts.mspId = config.mspId;
   if (config.tls !== undefined) connectOpts.tls = config.tls;
   const where = { peer: config.peerAddress, chaincode: config.chaincodeId, tls: config.tls === undefined ? 'off' : 'on' };
-  log.info('registering with peer', { ...where, timeout: config.registrationTimeoutMs === 0 ? 'none' : `${config.registrationTimeoutMs}ms` });
+  log.info('registering with peer', {
+    ...where,
+    timeout: config.registrationTimeoutMs === 0 ? 'none' : `${config.registrationTimeoutMs}ms`,
+  });
   const connection = connect(chaincode, connectOpts);
   // A failed registration rejects `closed` too, with the same error: awaited below.
-  connection.ready.then(() => {
-    const caps = connection.handler.capabilities;
-    const advertised = [
-      caps.useWriteBatch ? `write batch (max ${caps.maxSizeWriteBatch})` : '',
-      caps.useGetMultipleKeys ? `multi-key reads (max ${caps.maxSizeGetMultipleKeys})` : '',
-    ].filter((c) => c !== '');
-    log.info('ready', { ...where, capabilities: advertised.length === 0 ? 'none' : advertised.join(', ') });
-  }, () => undefined);
+  connection.ready.then(
+    () => {
+      const caps = connection.handler.capabilities;
+      const advertised = [
+        caps.useWriteBatch ? `write batch (max ${caps.maxSizeWriteBatch})` : '',
+        caps.useGetMultipleKeys ? `multi-key reads (max ${caps.maxSizeGetMultipleKeys})` : '',
+      ].filter((c) => c !== '');
+      log.info('ready', { ...where, capabilities: advertised.length === 0 ? 'none' : advertised.join(', ') });
+    },
+    () => undefined,
+  );
   await connection.closed;
-  throw new ShimError('STREAM_CLOSED', `chaincode ${config.chaincodeId}: peer ${config.peerAddress} ended the stream; exiting so the chaincode is restarted`);
+  throw new ShimError(
+    'STREAM_CLOSED',
+    `chaincode ${config.chaincodeId}: peer ${config.peerAddress} ended the stream; exiting so the chaincode is restarted`,
+  );
 }
 
 /** fabric-shim's `newLogger(name)`: a chaincode logger, named 'shim' when no name is given. */

@@ -163,9 +163,10 @@ const clients: Partial<Record<'Register' | 'Connect', grpc.ServiceClientConstruc
 
 /** The generic client class of a service, made once. */
 function clientClass(method: 'Register' | 'Connect'): grpc.ServiceClientConstructor {
-  return (clients[method] ??= method === 'Register'
-    ? lib().makeGenericClientConstructor(CHAINCODE_SUPPORT, 'protos.ChaincodeSupport')
-    : lib().makeGenericClientConstructor(CHAINCODE, 'protos.Chaincode'));
+  return (clients[method] ??=
+    method === 'Register'
+      ? lib().makeGenericClientConstructor(CHAINCODE_SUPPORT, 'protos.ChaincodeSupport')
+      : lib().makeGenericClientConstructor(CHAINCODE, 'protos.Chaincode'));
 }
 
 type BidiCall = grpc.ClientDuplexStream<Buffer, ChaincodeMessage> | grpc.ServerDuplexStream<ChaincodeMessage, Buffer>;
@@ -223,7 +224,10 @@ class GrpcPeerStream implements PeerStream {
     if (this.maxSendBytes >= 0 && bytes.byteLength > this.maxSendBytes) {
       // grpc-js would cancel the whole call (RESOURCE_EXHAUSTED), failing every transaction on
       // it; refuse this one message instead, as grpc-go's SendMsg does for the Go shim.
-      throw new ShimError('INVALID_ARGUMENT', `message of ${bytes.byteLength} bytes is larger than the send limit of ${this.maxSendBytes} bytes (grpc.max_send_message_length); not sent`);
+      throw new ShimError(
+        'INVALID_ARGUMENT',
+        `message of ${bytes.byteLength} bytes is larger than the send limit of ${this.maxSendBytes} bytes (grpc.max_send_message_length); not sent`,
+      );
     }
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (this.backlog !== undefined) {
@@ -268,9 +272,10 @@ class GrpcPeerStream implements PeerStream {
 
   destroy(error?: Error): void {
     if (this.finished) return;
-    const reason = error === undefined
-      ? new ShimError('STREAM_CLOSED', `stream with ${this.remote} was closed locally`)
-      : toShimError(error, this.remote);
+    const reason =
+      error === undefined
+        ? new ShimError('STREAM_CLOSED', `stream with ${this.remote} was closed locally`)
+        : toShimError(error, this.remote);
     this.finish(reason);
     if (this.isClient) {
       (this.call as grpc.ClientDuplexStream<Buffer, ChaincodeMessage>).cancel();
@@ -302,11 +307,7 @@ function clientCredentials(tls: TlsClientOptions | undefined): grpc.ChannelCrede
   return grpc.credentials.createSsl(buf(tls.rootCert), buf(tls.clientKey), buf(tls.clientCert));
 }
 
-function dial(
-  method: 'Register' | 'Connect',
-  address: string,
-  opts: { tls?: TlsClientOptions; grpc?: GrpcSettings } = {},
-): PeerStream {
+function dial(method: 'Register' | 'Connect', address: string, opts: { tls?: TlsClientOptions; grpc?: GrpcSettings } = {}): PeerStream {
   const options = channelOptions(opts.grpc);
   const override = opts.tls?.serverNameOverride;
   if (override !== undefined && override !== '') {
@@ -401,7 +402,10 @@ function callSignal(call: grpc.ServerUnaryCall<Buffer, Buffer> | grpc.ServerWrit
   return controller.signal;
 }
 
-function serverMethod(path: string, method: UnaryMethod | ServerStreamMethod): [grpc.MethodDefinition<Buffer, Buffer>, grpc.UntypedHandleCall] {
+function serverMethod(
+  path: string,
+  method: UnaryMethod | ServerStreamMethod,
+): [grpc.MethodDefinition<Buffer, Buffer>, grpc.UntypedHandleCall] {
   const asBuffer = (b: Buffer): Buffer => b;
   const toBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
   const definition: grpc.MethodDefinition<Buffer, Buffer> = {
@@ -424,10 +428,11 @@ function serverMethod(path: string, method: UnaryMethod | ServerStreamMethod): [
   }
   const handler: grpc.handleServerStreamingCall<Buffer, Buffer> = (call) => {
     const sink: MessageSink = {
-      send: (message) => new Promise<void>((resolve) => {
-        if (call.write(toBuffer(message))) resolve();
-        else call.once('drain', () => resolve());
-      }),
+      send: (message) =>
+        new Promise<void>((resolve) => {
+          if (call.write(toBuffer(message))) resolve();
+          else call.once('drain', () => resolve());
+        }),
     };
     method.handle(call.request, sink, callSignal(call)).then(
       () => call.end(),

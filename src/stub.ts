@@ -110,7 +110,9 @@ export class ChaincodeStub {
   // ------------------------------------------------------------ invocation
 
   /** The arguments as strings (same as {@link getStringArgs}). */
-  getArgs(): string[] { return this.getStringArgs(); }
+  getArgs(): string[] {
+    return this.getStringArgs();
+  }
   /** The arguments decoded as UTF-8 strings. */
   getStringArgs(): string[] {
     return (this.stringArgs ??= this.getBufferArgs().map((a) => a.toString('utf8')));
@@ -125,9 +127,13 @@ export class ChaincodeStub {
     return { fcn, params };
   }
   /** The transaction id. */
-  getTxID(): string { return this.tx.txId; }
+  getTxID(): string {
+    return this.tx.txId;
+  }
   /** The channel id. */
-  getChannelID(): string { return this.tx.channelId; }
+  getChannelID(): string {
+    return this.tx.channelId;
+  }
   /** Decorations added by peer-side decorators to the ChaincodeInput (Go shim's GetDecorations). */
   getDecorations(): Map<string, Buffer> {
     return new Map(Object.entries(this.input.decorations).map(([k, v]) => [k, rq.asBuffer(v)]));
@@ -141,17 +147,29 @@ export class ChaincodeStub {
   // ------------------------------------------------------------ proposal (decoded on first use)
 
   /** The submitter's identity: MSP id and certificate bytes. */
-  getCreator(): SerializedIdentity { return this.proposal.creator(); }
+  getCreator(): SerializedIdentity {
+    return this.proposal.creator();
+  }
   /** The transient map of the proposal (never written to the ledger). */
-  getTransient(): Map<string, Buffer> { return this.proposal.transient(); }
+  getTransient(): Map<string, Buffer> {
+    return this.proposal.transient();
+  }
   /** The decoded signed proposal. */
-  getSignedProposal(): DecodedSignedProposal { return this.proposal.signed(); }
+  getSignedProposal(): DecodedSignedProposal {
+    return this.proposal.signed();
+  }
   /** The client's timestamp from the proposal's channel header: `{ nanos, seconds: Long }`, a new object per call as in fabric-shim. */
-  getTxTimestamp(): Timestamp { return this.proposal.timestamp(); }
+  getTxTimestamp(): Timestamp {
+    return this.proposal.timestamp();
+  }
   /** The client's timestamp as a Date (millisecond precision). */
-  getDateTimestamp(): Date { return this.proposal.date(); }
+  getDateTimestamp(): Date {
+    return this.proposal.date();
+  }
   /** Hex SHA-256 binding of nonce, creator and epoch (Fabric's proposal binding). */
-  getBinding(): string { return this.proposal.binding(); }
+  getBinding(): string {
+    return this.proposal.binding();
+  }
 
   // ------------------------------------------------------------ world state
 
@@ -205,7 +223,12 @@ export class ChaincodeStub {
     });
   }
   /** One page of a range query; pass the returned bookmark to get the next page. */
-  getStateByRangeWithPagination(startKey: string, endKey: string, pageSize: number, bookmark = ''): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
+  getStateByRangeWithPagination(
+    startKey: string,
+    endKey: string,
+    pageSize: number,
+    bookmark = '',
+  ): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
     return this.pagedQuery(async () => {
       const [start, end] = simpleRange(startKey, endKey);
       return this.tx.range(PUBLIC, start, end, queryMetadata(pageSize, bookmark));
@@ -219,7 +242,12 @@ export class ChaincodeStub {
     });
   }
   /** One page of {@link getStateByPartialCompositeKey}. */
-  getStateByPartialCompositeKeyWithPagination(objectType: string, attributes: string[], pageSize: number, bookmark = ''): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
+  getStateByPartialCompositeKeyWithPagination(
+    objectType: string,
+    attributes: string[],
+    pageSize: number,
+    bookmark = '',
+  ): QueryPromise<StateQueryResponse<StateQueryIterator>, KV> {
     return this.pagedQuery(async () => {
       const [start, end] = ck.partialCompositeKeyRange(objectType, attributes);
       return this.tx.range(PUBLIC, start, end, queryMetadata(pageSize, bookmark));
@@ -243,7 +271,10 @@ export class ChaincodeStub {
   }
   /** Every committed change of `key`, newest first; a delete has `isDelete: true`. */
   getHistoryForKey(key: string): QueryPromise<HistoryQueryIterator, KeyModification> {
-    return queryPromise(this.guarded(async () => this.tx.history(wireKey(key))), (it) => it);
+    return queryPromise(
+      this.guarded(async () => this.tx.history(wireKey(key))),
+      (it) => it,
+    );
   }
 
   // ------------------------------------------------------------ write batching (Fabric 3.1+)
@@ -363,10 +394,15 @@ export class ChaincodeStub {
     });
   }
   /** Partial composite key query over a private collection. */
-  getPrivateDataByPartialCompositeKey(collection: string, objectType: string, attributes: string[]): QueryPromise<PrivateQueryResponse, KV> {
+  getPrivateDataByPartialCompositeKey(
+    collection: string,
+    objectType: string,
+    attributes: string[],
+  ): QueryPromise<PrivateQueryResponse, KV> {
     const arity = arguments.length;
     return this.privateQuery(async () => {
-      if (arity !== 3) throw invalidArgument('getPrivateDataByPartialCompositeKey requires three arguments, collection, objectType and attributes');
+      if (arity !== 3)
+        throw invalidArgument('getPrivateDataByPartialCompositeKey requires three arguments, collection, objectType and attributes');
       requireCollection(collection);
       const [start, end] = ck.partialCompositeKeyRange(objectType, attributes);
       return this.tx.range(collection, start, end);
@@ -402,7 +438,10 @@ export class ChaincodeStub {
   }
 
   private privateQuery(run: () => Promise<StateQueryResponse<StateQueryIterator>>): QueryPromise<PrivateQueryResponse, KV> {
-    return queryPromise(this.guarded(async () => new PrivateQueryResponse((await run()).iterator)), (r) => r.iterator);
+    return queryPromise(
+      this.guarded(async () => new PrivateQueryResponse((await run()).iterator)),
+      (r) => r.iterator,
+    );
   }
 
   /** Runs `run` after the open check, so every failure is a rejection (these methods cannot be async). */
@@ -487,11 +526,15 @@ const QUERY_TYPES: ReadonlySet<T> = new Set([T.GET_STATE_BY_RANGE, T.GET_QUERY_R
 function closedCall(stub: ChaincodeStub, name: string, type: T): Promise<unknown> {
   const txId = stub.getTxID();
   const requestType = T[type];
-  const error = new ShimError('TRANSACTION_CLOSED', `transaction ${txId} has completed; ${name}() called after it ended, ${requestType} not sent`, {
-    txId,
-    channelId: stub.getChannelID(),
-    requestType,
-  });
+  const error = new ShimError(
+    'TRANSACTION_CLOSED',
+    `transaction ${txId} has completed; ${name}() called after it ended, ${requestType} not sent`,
+    {
+      txId,
+      channelId: stub.getChannelID(),
+      requestType,
+    },
+  );
   const rejected = Promise.reject(error);
   return QUERY_TYPES.has(type) ? queryPromise(rejected, (it: StateQueryIterator) => it) : rejected;
 }

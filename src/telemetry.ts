@@ -109,7 +109,13 @@ export interface Telemetry {
    * the trace headers be read straight from the wire instead of through `source.getTransient()`,
    * which decodes the whole proposal (headers, creator, SHA-256 binding) for two map entries.
    */
-  startTransaction(channelId: string, txId: string, init: boolean, source: TransactionSource, proposalBytes?: Uint8Array): TransactionTelemetry;
+  startTransaction(
+    channelId: string,
+    txId: string,
+    init: boolean,
+    source: TransactionSource,
+    proposalBytes?: Uint8Array,
+  ): TransactionTelemetry;
 }
 
 const INSTRUMENTATION = 'fabric-shim-ts';
@@ -160,12 +166,27 @@ class Recorder {
     this.meterFrom = provider;
     const meter = provider.getMeter(INSTRUMENTATION);
     this.noopMeter ??= this.a.createNoopMeter();
-    this.instruments = meter === this.noopMeter || isNamed(meter, 'NoopMeter') ? undefined : {
-      transactions: meter.createCounter(METRIC.transactions, { description: 'Transactions executed, by function and outcome', unit: '{transaction}' }),
-      duration: meter.createHistogram(METRIC.duration, { description: 'Time from the peer\'s INIT/TRANSACTION to our COMPLETED/ERROR', unit: 's' }),
-      active: meter.createUpDownCounter(METRIC.active, { description: 'Transactions being executed right now', unit: '{transaction}' }),
-      ledger: meter.createHistogram(METRIC.ledgerDuration, { description: 'Round trip of one request to the peer (GET_STATE, PUT_STATE...)', unit: 's' }),
-    };
+    this.instruments =
+      meter === this.noopMeter || isNamed(meter, 'NoopMeter')
+        ? undefined
+        : {
+            transactions: meter.createCounter(METRIC.transactions, {
+              description: 'Transactions executed, by function and outcome',
+              unit: '{transaction}',
+            }),
+            duration: meter.createHistogram(METRIC.duration, {
+              description: "Time from the peer's INIT/TRANSACTION to our COMPLETED/ERROR",
+              unit: 's',
+            }),
+            active: meter.createUpDownCounter(METRIC.active, {
+              description: 'Transactions being executed right now',
+              unit: '{transaction}',
+            }),
+            ledger: meter.createHistogram(METRIC.ledgerDuration, {
+              description: 'Round trip of one request to the peer (GET_STATE, PUT_STATE...)',
+              unit: 's',
+            }),
+          };
     return this.instruments;
   }
 }
@@ -304,19 +325,33 @@ class LiveTransaction implements TransactionTelemetry {
   talkBack<T>(type: number, pending: Promise<T>): Promise<T> {
     const kind = this.shared.kindOf(type);
     const t0 = performance.now();
-    const span = this.tracer === undefined ? undefined : this.tracer.startSpan(kind.name, { kind: this.shared.a.SpanKind.CLIENT, attributes: { [ATTR.messageType]: kind.name } }, this.ctx);
+    const span =
+      this.tracer === undefined
+        ? undefined
+        : this.tracer.startSpan(
+            kind.name,
+            { kind: this.shared.a.SpanKind.CLIENT, attributes: { [ATTR.messageType]: kind.name } },
+            this.ctx,
+          );
     const instruments = this.instruments;
     const a = this.shared.a;
     const done = (error: unknown): void => {
-      if (instruments !== undefined) instruments.ledger.record((performance.now() - t0) / 1000, error === undefined ? kind.success : kind.failure);
+      if (instruments !== undefined)
+        instruments.ledger.record((performance.now() - t0) / 1000, error === undefined ? kind.success : kind.failure);
       if (span !== undefined) {
         if (error !== undefined) span.setStatus({ code: a.SpanStatusCode.ERROR, message: messageOf(error) });
         span.end();
       }
     };
     return pending.then(
-      (value) => { done(undefined); return value; },
-      (error: unknown) => { done(error === undefined || error === null ? 'rejected' : error); throw error; },
+      (value) => {
+        done(undefined);
+        return value;
+      },
+      (error: unknown) => {
+        done(error === undefined || error === null ? 'rejected' : error);
+        throw error;
+      },
     );
   }
 

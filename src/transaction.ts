@@ -22,7 +22,13 @@ import { NO_TELEMETRY, type TransactionTelemetry } from './telemetry';
 export type Send = (msg: ChaincodeMessage) => void;
 
 /** A plain message literal: cheaper than `create()` on the hot path, and what toBinary accepts. */
-export function message(type: Type, channelId: string, txid: string, payload: Uint8Array, chaincodeEvent?: ChaincodeEvent): ChaincodeMessage {
+export function message(
+  type: Type,
+  channelId: string,
+  txid: string,
+  payload: Uint8Array,
+  chaincodeEvent?: ChaincodeEvent,
+): ChaincodeMessage {
   const msg: ChaincodeMessage = { $typeName: 'protos.ChaincodeMessage', type, payload, txid, channelId };
   if (chaincodeEvent !== undefined) msg.chaincodeEvent = chaincodeEvent;
   return msg;
@@ -101,17 +107,33 @@ export class Transaction implements rq.Exchange {
    * Init/Invoke failed, which fails the transaction). Concurrent calls wait their turn.
    */
   call(type: Type, payload: Uint8Array): Promise<Uint8Array> {
-    return this.obs.talkBack(type, new Promise<Uint8Array>((resolve, reject) => {
-      // The type's name is only needed for an error: looked up there, not on every call.
-      if (this.closed || this.failure !== undefined) {
-        const why = this.failure === undefined ? 'has completed' : `has failed (${this.failure.message})`;
-        reject(new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} ${why}; ${Type[type]} not sent`, { txId: this.txId, channelId: this.channelId, requestType: Type[type] }));
-      } else if (this.streamError !== undefined) {
-        reject(new ShimError('STREAM_CLOSED', this.streamError.message, { txId: this.txId, channelId: this.channelId, requestType: Type[type], cause: this.streamError }));
-      } else if (this.queue.push({ type, payload, resolve, reject }) === 1) {
-        this.pump();
-      }
-    }));
+    return this.obs.talkBack(
+      type,
+      new Promise<Uint8Array>((resolve, reject) => {
+        // The type's name is only needed for an error: looked up there, not on every call.
+        if (this.closed || this.failure !== undefined) {
+          const why = this.failure === undefined ? 'has completed' : `has failed (${this.failure.message})`;
+          reject(
+            new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} ${why}; ${Type[type]} not sent`, {
+              txId: this.txId,
+              channelId: this.channelId,
+              requestType: Type[type],
+            }),
+          );
+        } else if (this.streamError !== undefined) {
+          reject(
+            new ShimError('STREAM_CLOSED', this.streamError.message, {
+              txId: this.txId,
+              channelId: this.channelId,
+              requestType: Type[type],
+              cause: this.streamError,
+            }),
+          );
+        } else if (this.queue.push({ type, payload, resolve, reject }) === 1) {
+          this.pump();
+        }
+      }),
+    );
   }
 
   /** The peer's RESPONSE (`ok`) or ERROR for this transaction: settles the call on the wire. False when none waits. */
@@ -121,7 +143,11 @@ export class Transaction implements rq.Exchange {
     if (ok) {
       head.resolve(payload);
     } else {
-      const error = new ShimError('PEER_ERROR', Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'), { txId: this.txId, channelId: this.channelId, requestType: Type[head.type] });
+      const error = new ShimError('PEER_ERROR', Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'), {
+        txId: this.txId,
+        channelId: this.channelId,
+        requestType: Type[head.type],
+      });
       head.reject(error);
       // Nothing more is sent for a transaction that is going to fail: retire() rejects the rest.
       if (this.draining) {
@@ -138,7 +164,14 @@ export class Transaction implements rq.Exchange {
   abort(reason: ShimError): void {
     this.streamError = reason;
     for (const call of this.queue.splice(0)) {
-      call.reject(new ShimError('STREAM_CLOSED', reason.message, { txId: this.txId, channelId: this.channelId, requestType: Type[call.type], cause: reason }));
+      call.reject(
+        new ShimError('STREAM_CLOSED', reason.message, {
+          txId: this.txId,
+          channelId: this.channelId,
+          requestType: Type[call.type],
+          cause: reason,
+        }),
+      );
     }
     if (this.draining) this.drainFailed(reason);
   }
@@ -157,7 +190,9 @@ export class Transaction implements rq.Exchange {
     this.draining = true;
     for (;;) {
       while (this.queue.length > 0 && this.failure === undefined) {
-        await new Promise<void>((resolve) => { this.wake = resolve; });
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
         await nextTurn();
       }
       if (this.failure !== undefined) throw this.failure;
@@ -198,7 +233,12 @@ export class Transaction implements rq.Exchange {
         this.queue.shift();
         const requestType = Type[head.type];
         const code = err instanceof ShimError ? err.code : 'PROTOCOL';
-        const error = new ShimError(code, `cannot send ${requestType}: ${errorText(err)}`, { txId: this.txId, channelId: this.channelId, requestType, cause: err });
+        const error = new ShimError(code, `cannot send ${requestType}: ${errorText(err)}`, {
+          txId: this.txId,
+          channelId: this.channelId,
+          requestType,
+          cause: err,
+        });
         head.reject(error);
         if (this.draining) return this.drainFailed(error);
       }
@@ -221,7 +261,13 @@ export class Transaction implements rq.Exchange {
   private rejectQueued(why: string): void {
     for (const call of this.queue.splice(0)) {
       const requestType = Type[call.type];
-      call.reject(new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} ${why} before ${requestType} was answered`, { txId: this.txId, channelId: this.channelId, requestType }));
+      call.reject(
+        new ShimError('TRANSACTION_CLOSED', `transaction ${this.txId} ${why} before ${requestType} was answered`, {
+          txId: this.txId,
+          channelId: this.channelId,
+          requestType,
+        }),
+      );
     }
   }
 
@@ -256,7 +302,8 @@ export class Transaction implements rq.Exchange {
   /** PUT_STATE (public when `collection` is ''); resolves with the peer's RESPONSE payload. */
   put(collection: string, key: string, value: Uint8Array): Promise<Buffer> {
     // No `?.` on this per-write path: tsup's CommonJS output makes it a helper call with closures.
-    if (this.log !== undefined && this.log.enabled('debug')) this.log.debug('put', { txId: this.txId, key, collection, size: value.length });
+    if (this.log !== undefined && this.log.enabled('debug'))
+      this.log.debug('put', { txId: this.txId, key, collection, size: value.length });
     if (this.batch) {
       this.batch.putState(collection, key, value);
       return recorded();

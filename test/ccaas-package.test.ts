@@ -7,8 +7,12 @@ import { createCcaasPackage, connectionJson, ustarArchive, validateLabel } from 
 import { ShimError } from '../src/errors';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'ccaas-')); });
-afterEach(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ccaas-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** Extracts `archive` with the system tar into a fresh directory; returns it. */
 function untar(archive: string, gz = true): string {
@@ -44,17 +48,28 @@ describe('ccaas package', () => {
     expect(pkg.packageId).toBe(`basic_1.0:${createHash('sha256').update(readFileSync(file)).digest('hex')}`);
   });
 
-  it('writes TLS and client-auth material under the peer\'s field names', () => {
+  it("writes TLS and client-auth material under the peer's field names", () => {
     const pkg = createCcaasPackage({
-      label: 'cc', address: '{{.peername}}_cc:7052', dialTimeout: '5s', tlsRequired: true, clientAuthRequired: true,
-      rootCert: 'ROOT PEM\n', clientKey: 'KEY PEM\n', clientCert: 'CERT PEM\n',
+      label: 'cc',
+      address: '{{.peername}}_cc:7052',
+      dialTimeout: '5s',
+      tlsRequired: true,
+      clientAuthRequired: true,
+      rootCert: 'ROOT PEM\n',
+      clientKey: 'KEY PEM\n',
+      clientCert: 'CERT PEM\n',
     });
     const file = join(dir, 'cc.tgz');
     writeFileSync(file, pkg.bytes);
     const inner = untar(join(untar(file), 'code.tar.gz'));
     expect(readJson(join(inner, 'connection.json'))).toEqual({
-      address: '{{.peername}}_cc:7052', dial_timeout: '5s', tls_required: true, client_auth_required: true,
-      root_cert: 'ROOT PEM\n', client_key: 'KEY PEM\n', client_cert: 'CERT PEM\n',
+      address: '{{.peername}}_cc:7052',
+      dial_timeout: '5s',
+      tls_required: true,
+      client_auth_required: true,
+      root_cert: 'ROOT PEM\n',
+      client_key: 'KEY PEM\n',
+      client_cert: 'CERT PEM\n',
     });
   });
 
@@ -78,11 +93,14 @@ describe('ccaas package', () => {
   it('ustar writer round-trips names, sizes and contents through the system tar', () => {
     const big = new Uint8Array(1500).map((_, i) => i % 251);
     const file = join(dir, 'plain.tar');
-    writeFileSync(file, ustarArchive([
-      { name: 'empty.txt', data: new Uint8Array(0) },
-      { name: 'exact.bin', data: new Uint8Array(512).fill(7) },
-      { name: 'big.bin', data: big, mode: 0o600 },
-    ]));
+    writeFileSync(
+      file,
+      ustarArchive([
+        { name: 'empty.txt', data: new Uint8Array(0) },
+        { name: 'exact.bin', data: new Uint8Array(512).fill(7) },
+        { name: 'big.bin', data: big, mode: 0o600 },
+      ]),
+    );
     const out = untar(file, false);
     expect(readFileSync(join(out, 'empty.txt')).length).toBe(0);
     expect(readFileSync(join(out, 'exact.bin'))).toEqual(Buffer.alloc(512, 7));
@@ -106,8 +124,14 @@ describe('fabric-shim-ts package ccaas', () => {
   async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     let stdout = '';
     let stderr = '';
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => { stdout += String(s); return true; });
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => { stderr += String(s); return true; });
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation((s) => {
+      stdout += String(s);
+      return true;
+    });
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation((s) => {
+      stderr += String(s);
+      return true;
+    });
     try {
       const { packageCommand } = await import('../src/cli/package');
       return { code: await packageCommand(argv), stdout, stderr };
@@ -133,13 +157,35 @@ describe('fabric-shim-ts package ccaas', () => {
     writeFileSync(files.key, 'KEY');
     writeFileSync(files.cert, 'CERT');
     const output = join(dir, 'tls.tgz');
-    const res = await run(['ccaas', '--label', 'cc', '--address', 'cc:1', '--tls', '--client-auth', '--root-cert', files.root,
-      '--client-key', files.key, '--client-cert', files.cert, '--dial-timeout', '3s', '--output', output]);
+    const res = await run([
+      'ccaas',
+      '--label',
+      'cc',
+      '--address',
+      'cc:1',
+      '--tls',
+      '--client-auth',
+      '--root-cert',
+      files.root,
+      '--client-key',
+      files.key,
+      '--client-cert',
+      files.cert,
+      '--dial-timeout',
+      '3s',
+      '--output',
+      output,
+    ]);
     expect(res.code).toBe(0);
     const inner = untar(join(untar(output), 'code.tar.gz'));
     expect(readJson(join(inner, 'connection.json'))).toEqual({
-      address: 'cc:1', dial_timeout: '3s', tls_required: true, client_auth_required: true,
-      root_cert: 'ROOT', client_key: 'KEY', client_cert: 'CERT',
+      address: 'cc:1',
+      dial_timeout: '3s',
+      tls_required: true,
+      client_auth_required: true,
+      root_cert: 'ROOT',
+      client_key: 'KEY',
+      client_cert: 'CERT',
     });
   });
 
@@ -150,7 +196,10 @@ describe('fabric-shim-ts package ccaas', () => {
       [['docker', '--label', 'x', '--address', 'a:1'], /the package type is 'ccaas' .* or 'node'/],
       [['ccaas', '--label', 'x', '--address', 'a:1', '--tls'], /root certificate/],
       [['ccaas', '--label', 'x', '--address', 'a:1', '--bogus'], /unknown option --bogus/],
-      [['ccaas', '--label', 'x', '--address', 'a:1', '--tls', '--root-cert', join(dir, 'missing.pem')], /cannot read root certificate file/],
+      [
+        ['ccaas', '--label', 'x', '--address', 'a:1', '--tls', '--root-cert', join(dir, 'missing.pem')],
+        /cannot read root certificate file/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const res = await run(argv);

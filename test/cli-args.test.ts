@@ -21,7 +21,10 @@ function configError(fn: () => unknown): string {
 
 describe('yargs style (start, server, start())', () => {
   test('both forms, camelCase spellings, aliases, last one wins, --grpc.* by pattern', () => {
-    const args = parseArgs(['--peer.address', 'a:1', '--modulePath=/m', '--grpc.max_send_message_length', '-1', '--peer.address=b:2'], YARGS);
+    const args = parseArgs(
+      ['--peer.address', 'a:1', '--modulePath=/m', '--grpc.max_send_message_length', '-1', '--peer.address=b:2'],
+      YARGS,
+    );
     expect(Object.fromEntries(args.values)).toEqual({ 'peer.address': 'b:2', module: '/m', 'grpc.max_send_message_length': '-1' });
   });
   test('unknown options and other words are ignored; a value never starts with --', () => {

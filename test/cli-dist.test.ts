@@ -28,7 +28,10 @@ function pkg(name: string, files: Record<string, string>): string {
   return root;
 }
 
-const source = (kind: string, esm: boolean) => `${esm ? 'await new Promise((resolve) => setTimeout(resolve, 1));\n' : ''}const response = (text) => ({ status: 200, message: '', payload: Buffer.from(text) });
+const source = (
+  kind: string,
+  esm: boolean,
+) => `${esm ? 'await new Promise((resolve) => setTimeout(resolve, 1));\n' : ''}const response = (text) => ({ status: 200, message: '', payload: Buffer.from(text) });
 ${esm ? 'export default' : 'module.exports ='} class Chaincode {
   async Init() { return response(''); }
   async Invoke(stub) { return response(${JSON.stringify(kind)} + ':' + stub.getStringArgs().join(',')); }
@@ -43,24 +46,41 @@ test('--version prints the package version', async () => {
 });
 
 test.each([
-  ['an ES module package with top-level await', 'esm', () => pkg('esm', {
-    'package.json': JSON.stringify({ name: 'esm-cc', version: '1.0.0', type: 'module', main: 'index.js' }),
-    'index.js': source('esm', true),
-  })],
-  ['a CommonJS package', 'cjs', () => pkg('cjs', {
-    'package.json': JSON.stringify({ name: 'cjs-cc', version: '1.0.0', main: 'index.js' }),
-    'index.js': source('cjs', false),
-  })],
+  [
+    'an ES module package with top-level await',
+    'esm',
+    () =>
+      pkg('esm', {
+        'package.json': JSON.stringify({ name: 'esm-cc', version: '1.0.0', type: 'module', main: 'index.js' }),
+        'index.js': source('esm', true),
+      }),
+  ],
+  [
+    'a CommonJS package',
+    'cjs',
+    () =>
+      pkg('cjs', {
+        'package.json': JSON.stringify({ name: 'cjs-cc', version: '1.0.0', main: 'index.js' }),
+        'index.js': source('cjs', false),
+      }),
+  ],
 ])('start serves %s against a mock peer, and logs dialling and READY', async (_name, kind, make) => {
   const folder = make();
   const peer = await MockPeer.start();
   try {
     const cli = runBuiltCli(['start', '--module', folder, '--peer.address', peer.address, '--chaincode-id-name', `${kind}:1.0`]);
-    const cc = await Promise.race([peer.waitForChaincode(kind), cli.exit.then(() => { throw new Error(`exited early:\n${cli.stderr()}`); })]);
+    const cc = await Promise.race([
+      peer.waitForChaincode(kind),
+      cli.exit.then(() => {
+        throw new Error(`exited early:\n${cli.stderr()}`);
+      }),
+    ]);
     const res = await cc.invoke(['a', 'b']);
     expect(res.payload.toString()).toBe(`${kind}:a,b`);
     await cli.waitFor(/INFO \[shim:start\] ready peer=\S+ chaincode=\w+:1\.0/);
-    expect(cli.stderr()).toMatch(new RegExp(`INFO \\[shim:start\\] registering with peer peer=${peer.address.replace(/\./g, '\\.')} chaincode=${kind}:1\\.0 tls=off`));
+    expect(cli.stderr()).toMatch(
+      new RegExp(`INFO \\[shim:start\\] registering with peer peer=${peer.address.replace(/\./g, '\\.')} chaincode=${kind}:1\\.0 tls=off`),
+    );
     cli.child.kill('SIGTERM');
     await cli.exit;
   } finally {

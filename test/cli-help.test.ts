@@ -18,19 +18,47 @@ test('--version prints the package version', async () => {
 test('--help lists the commands and how to get help on each', async () => {
   const res = await runToEnd(['--help']);
   expect(res.code).toBe(0);
-  for (const command of ['start', 'server', 'package ccaas', 'mock-peer', 'dev', 'metadata generate']) expect(res.stdout).toContain(command);
+  for (const command of ['start', 'server', 'package ccaas', 'mock-peer', 'dev', 'metadata generate'])
+    expect(res.stdout).toContain(command);
   expect(res.stdout).toMatch(/--version/);
   expect(res.stdout).toMatch(/Example:/);
 });
 
 // Each: the command line, then what its help must name (flags, environment variables, an example).
 const HELP: [string[], RegExp[]][] = [
-  [['start', '--help'], [/--peer\.address/, /CORE_PEER_ADDRESS/, /--chaincode-id-name/, /CORE_CHAINCODE_ID_NAME/, /--registration-timeout/, /CORE_REGISTRATION_TIMEOUT/, /CORE_PEER_TLS_ENABLED/, /--module/]],
-  [['server', '--help'], [/--chaincode-address/, /CHAINCODE_SERVER_ADDRESS/, /--chaincode-id/, /CHAINCODE_ID/, /--shutdown-grace-ms/]],
-  [['package', 'ccaas', '--help'], [/--label/, /--address/, /--tls/, /--output/]],
-  [['mock-peer', '--help'], [/--address/, /--channel/, /--no-batch/, /invoke <chaincode>/, /--transient/, /--msp/, /No environment variables/]],
-  [['metadata', 'generate', '--help'], [/--file/, /--module/, /No environment variables/]],
-  [['dev', '--help'], [/--address/, /--tls/, /--crypto-dir/, /--no-watch/, /CORE_PEER_ADDRESS/, /No environment variables/]],
+  [
+    ['start', '--help'],
+    [
+      /--peer\.address/,
+      /CORE_PEER_ADDRESS/,
+      /--chaincode-id-name/,
+      /CORE_CHAINCODE_ID_NAME/,
+      /--registration-timeout/,
+      /CORE_REGISTRATION_TIMEOUT/,
+      /CORE_PEER_TLS_ENABLED/,
+      /--module/,
+    ],
+  ],
+  [
+    ['server', '--help'],
+    [/--chaincode-address/, /CHAINCODE_SERVER_ADDRESS/, /--chaincode-id/, /CHAINCODE_ID/, /--shutdown-grace-ms/],
+  ],
+  [
+    ['package', 'ccaas', '--help'],
+    [/--label/, /--address/, /--tls/, /--output/],
+  ],
+  [
+    ['mock-peer', '--help'],
+    [/--address/, /--channel/, /--no-batch/, /invoke <chaincode>/, /--transient/, /--msp/, /No environment variables/],
+  ],
+  [
+    ['metadata', 'generate', '--help'],
+    [/--file/, /--module/, /No environment variables/],
+  ],
+  [
+    ['dev', '--help'],
+    [/--address/, /--tls/, /--crypto-dir/, /--no-watch/, /CORE_PEER_ADDRESS/, /No environment variables/],
+  ],
   [['help', 'start'], [/--peer\.address/]],
 ];
 

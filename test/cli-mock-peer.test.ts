@@ -26,7 +26,11 @@ test('registers and leaves are printed; help; invoke with channel, identity and 
   const result = JSON.parse(json!) as { status: number; payload: string };
   expect(result.status).toBe(200);
   expect(JSON.parse(result.payload)).toEqual({
-    args: ['--literal', 'x'], channel: 'ch2', msp: 'Org2MSP', role: 'auditor', transient: { secret: 's 3', k2: 'v2' },
+    args: ['--literal', 'x'],
+    channel: 'ch2',
+    msp: 'Org2MSP',
+    role: 'auditor',
+    transient: { secret: 's 3', k2: 'v2' },
   });
 
   peer.write('invoke echo --attr norole');
@@ -45,7 +49,9 @@ test('a second mock peer on a busy port: one clean EADDRINUSE line, exit 1', asy
   const [, address] = await first.waitFor(/listening on (\S+)/, 'stdout');
   const second = await runToEnd(['mock-peer', '--address', address!]);
   expect(second.code).toBe(1);
-  expect(second.stderr).toBe(`fabric-shim-ts: [CONFIG]: cannot listen on ${address!}: the address is already in use (EADDRINUSE): another process listens there\n`);
+  expect(second.stderr).toBe(
+    `fabric-shim-ts: [CONFIG]: cannot listen on ${address!}: the address is already in use (EADDRINUSE): another process listens there\n`,
+  );
   first.write('quit');
   expect(await first.exit).toBe(0);
 });

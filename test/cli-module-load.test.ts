@@ -31,30 +31,50 @@ const CJS = JSON.stringify({ name: 'cc', version: '1.0.0', main: 'index.js' });
 
 describe('a module that fails to load: what node prints, then our one line, exit 1', () => {
   test('a syntax error: file and line, the source line and caret, the SyntaxError', async () => {
-    const file = join(pkg('syntax', { 'package.json': CJS, 'index.js': 'const a = 1;\nfunction f( {\n  return a;\n}\nmodule.exports = {};\n' }), 'index.js');
+    const file = join(
+      pkg('syntax', { 'package.json': CJS, 'index.js': 'const a = 1;\nfunction f( {\n  return a;\n}\nmodule.exports = {};\n' }),
+      'index.js',
+    );
     const res = await runToEnd(start(file));
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(new RegExp(`^${file}:3\\n  return a;\\n {9}\\^\\n\\nSyntaxError: Unexpected identifier 'a'\\n {4}at `));
-    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(`fabric-shim-ts: cannot load the chaincode module ${file}: SyntaxError: Unexpected identifier 'a' (line 3)`);
+    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(
+      `fabric-shim-ts: cannot load the chaincode module ${file}: SyntaxError: Unexpected identifier 'a' (line 3)`,
+    );
     expect(res.stderr).not.toMatch(/TransformError|Node\.js v/);
   });
 
-  test('a missing require: node\'s message, with the file once in the require stack', async () => {
-    const file = join(pkg('missing', { 'package.json': CJS, 'index.js': "'use strict';\nrequire('no-such-package-anywhere');\n" }), 'index.js');
+  test("a missing require: node's message, with the file once in the require stack", async () => {
+    const file = join(
+      pkg('missing', { 'package.json': CJS, 'index.js': "'use strict';\nrequire('no-such-package-anywhere');\n" }),
+      'index.js',
+    );
     const res = await runToEnd(start(file));
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(new RegExp(`^${file}:2\\nrequire\\('no-such-package-anywhere'\\);\\n\\^\\n\\nError: Cannot find module 'no-such-package-anywhere'\\nRequire stack:\\n- ${file}\\n {4}at `));
+    expect(res.stderr).toMatch(
+      new RegExp(
+        `^${file}:2\\nrequire\\('no-such-package-anywhere'\\);\\n\\^\\n\\nError: Cannot find module 'no-such-package-anywhere'\\nRequire stack:\\n- ${file}\\n {4}at `,
+      ),
+    );
     expect(res.stderr.split(`- ${file}`)).toHaveLength(2);
     expect(res.stderr).toMatch(/code: 'MODULE_NOT_FOUND'/);
-    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(`fabric-shim-ts: cannot load the chaincode module ${file}: Error: Cannot find module 'no-such-package-anywhere' (MODULE_NOT_FOUND)`);
+    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(
+      `fabric-shim-ts: cannot load the chaincode module ${file}: Error: Cannot find module 'no-such-package-anywhere' (MODULE_NOT_FOUND)`,
+    );
   });
 
   test('a throw at load time: the line that threw, the error and its stack', async () => {
     const file = join(pkg('throws', { 'package.json': CJS, 'index.js': "'use strict';\nundefinedThing.call();\n" }), 'index.js');
     const res = await runToEnd(start(file));
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(new RegExp(`^${file}:2\\nundefinedThing\\.call\\(\\);\\n\\^\\n\\nReferenceError: undefinedThing is not defined\\n {4}at .*\\(${file}:2:1\\)`));
-    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(`fabric-shim-ts: cannot load the chaincode module ${file}: ReferenceError: undefinedThing is not defined`);
+    expect(res.stderr).toMatch(
+      new RegExp(
+        `^${file}:2\\nundefinedThing\\.call\\(\\);\\n\\^\\n\\nReferenceError: undefinedThing is not defined\\n {4}at .*\\(${file}:2:1\\)`,
+      ),
+    );
+    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(
+      `fabric-shim-ts: cannot load the chaincode module ${file}: ReferenceError: undefinedThing is not defined`,
+    );
   });
 
   test('server reports it the same way', async () => {
@@ -62,7 +82,9 @@ describe('a module that fails to load: what node prints, then our one line, exit
     const res = await runToEnd(['server', '--chaincode-address', '127.0.0.1:0', '--chaincode-id', 'bad:1', '--module-path', file]);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(new RegExp(`^${file}:2\\nundefinedThing`));
-    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(`error: cannot load the chaincode module ${file}: ReferenceError: undefinedThing is not defined`);
+    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(
+      `error: cannot load the chaincode module ${file}: ReferenceError: undefinedThing is not defined`,
+    );
     expect(res.stderr).not.toMatch(/Usage:/);
   });
 });
@@ -76,21 +98,34 @@ export default class EsmChaincode {
 }
 `;
   const cases: [string, () => string][] = [
-    ['a "type": "module" package (package folder)', () => pkg('esm-type', {
-      'package.json': JSON.stringify({ name: 'esm-cc', version: '1.0.0', type: 'module', main: 'index.js' }),
-      'index.js': chaincodeSource('type-module'),
-    })],
-    ['an .mjs main in a CommonJS package', () => pkg('esm-mjs', {
-      'package.json': JSON.stringify({ name: 'mjs-cc', version: '1.0.0', main: 'main.mjs' }),
-      'main.mjs': chaincodeSource('mjs'),
-    })],
+    [
+      'a "type": "module" package (package folder)',
+      () =>
+        pkg('esm-type', {
+          'package.json': JSON.stringify({ name: 'esm-cc', version: '1.0.0', type: 'module', main: 'index.js' }),
+          'index.js': chaincodeSource('type-module'),
+        }),
+    ],
+    [
+      'an .mjs main in a CommonJS package',
+      () =>
+        pkg('esm-mjs', {
+          'package.json': JSON.stringify({ name: 'mjs-cc', version: '1.0.0', main: 'main.mjs' }),
+          'main.mjs': chaincodeSource('mjs'),
+        }),
+    ],
   ];
   test.each(cases)('%s', async (_name, make) => {
     const folder = make();
     const peer = await MockPeer.start();
     try {
       const cli = runCli(['start', '--module', folder, '--peer.address', peer.address, '--chaincode-id-name', 'esm:1.0']);
-      const cc = await Promise.race([peer.waitForChaincode('esm'), cli.exit.then(() => { throw new Error(cli.stderr()); })]);
+      const cc = await Promise.race([
+        peer.waitForChaincode('esm'),
+        cli.exit.then(() => {
+          throw new Error(cli.stderr());
+        }),
+      ]);
       const res = await cc.invoke(['a', 'b']);
       expect(res.payload.toString()).toMatch(/^(type-module|mjs):a,b$/);
     } finally {

@@ -102,7 +102,8 @@ describe('ClientIdentity matches fabric-shim', () => {
   });
 
   test('property: random subject DNs (slashes, Unicode, repeated types) give fabric-shim IDs', async () => {
-    const value = fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '/', '\\', '=', ',', '+', 'é', '中', '-', '.'), minLength: 1, maxLength: 10 })
+    const value = fc
+      .string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '/', '\\', '=', ',', '+', 'é', '中', '-', '.'), minLength: 1, maxLength: 10 })
       .filter((v) => v.trim() === v && v.trim().length > 0);
     const type = fc.constantFrom('C', 'ST', 'L', 'O', 'OU', 'CN', '2.5.4.5', '2.5.4.12', '1.2.840.113549.1.9.1');
     await fc.assert(

@@ -20,7 +20,10 @@ const payload = fc.oneof(
   fc.constant(new Uint8Array(0)),
   fc.integer({ min: 100_000, max: 300_000 }).map((n) => new Uint8Array(n).fill(7)),
 );
-const type = fc.oneof(fc.constantFrom(...Object.values(ChaincodeMessage_Type).filter((v): v is number => typeof v === 'number')), fc.integer({ min: 0, max: 0x0fffffff }));
+const type = fc.oneof(
+  fc.constantFrom(...Object.values(ChaincodeMessage_Type).filter((v): v is number => typeof v === 'number')),
+  fc.integer({ min: 0, max: 0x0fffffff }),
+);
 
 /** Byte equality without jest's element-by-element diff (payloads reach 300 kB). */
 function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
@@ -33,31 +36,46 @@ const plainMessage = fc.record({ type, channelId: anyString, txid, payload }).ma
 
 describe('encodeChaincodeMessage', () => {
   it('writes the same bytes as toBinary for the common shape', () => {
-    fc.assert(fc.property(plainMessage, (msg) => {
-      expectSameBytes(encodeChaincodeMessage(msg), toBinary(ChaincodeMessageSchema, msg));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(plainMessage, (msg) => {
+        expectSameBytes(encodeChaincodeMessage(msg), toBinary(ChaincodeMessageSchema, msg));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('encodeEnvelope equals toBinary of the same four fields', () => {
-    fc.assert(fc.property(type, anyString, txid, payload, (t, channelId, id, p) => {
-      const expected = toBinary(ChaincodeMessageSchema, create(ChaincodeMessageSchema, { type: t, channelId, txid: id, payload: p }));
-      expectSameBytes(encodeEnvelope(t, channelId, id, p), expected);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(type, anyString, txid, payload, (t, channelId, id, p) => {
+        const expected = toBinary(ChaincodeMessageSchema, create(ChaincodeMessageSchema, { type: t, channelId, txid: id, payload: p }));
+        expectSameBytes(encodeEnvelope(t, channelId, id, p), expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('defers to toBinary for timestamp, proposal, chaincode event and negative types', () => {
     const base = { type: ChaincodeMessage_Type.COMPLETED, txid: 't1', channelId: 'ch', payload: new Uint8Array([1, 2]) };
     const messages: ChaincodeMessage[] = [
       create(ChaincodeMessageSchema, { ...base, timestamp: timestampFromMs(1_700_000_000_123) }),
-      create(ChaincodeMessageSchema, { ...base, proposal: create(SignedProposalSchema, { proposalBytes: new Uint8Array([9]), signature: new Uint8Array([8]) }) }),
-      create(ChaincodeMessageSchema, { ...base, chaincodeEvent: create(ChaincodeEventSchema, { eventName: 'e', payload: new Uint8Array([3]) }) }),
+      create(ChaincodeMessageSchema, {
+        ...base,
+        proposal: create(SignedProposalSchema, { proposalBytes: new Uint8Array([9]), signature: new Uint8Array([8]) }),
+      }),
+      create(ChaincodeMessageSchema, {
+        ...base,
+        chaincodeEvent: create(ChaincodeEventSchema, { eventName: 'e', payload: new Uint8Array([3]) }),
+      }),
       create(ChaincodeMessageSchema, { ...base, type: -5 as ChaincodeMessage_Type }),
     ];
     for (const msg of messages) expectSameBytes(encodeChaincodeMessage(msg), toBinary(ChaincodeMessageSchema, msg));
   });
 
   it('keeps unknown fields of an echoed message (KEEPALIVE) as toBinary does', () => {
-    const bytes = Buffer.concat([Buffer.from(toBinary(ChaincodeMessageSchema, create(ChaincodeMessageSchema, { type: ChaincodeMessage_Type.KEEPALIVE }))), Buffer.from([0x48, 0x05])]);
+    const bytes = Buffer.concat([
+      Buffer.from(toBinary(ChaincodeMessageSchema, create(ChaincodeMessageSchema, { type: ChaincodeMessage_Type.KEEPALIVE }))),
+      Buffer.from([0x48, 0x05]),
+    ]);
     const decoded = decodeChaincodeMessage(bytes);
     expect(decoded.$unknown).toBeDefined();
     expectSameBytes(encodeChaincodeMessage(decoded), bytes);
@@ -66,17 +84,28 @@ describe('encodeChaincodeMessage', () => {
 
 describe('decodeChaincodeMessage', () => {
   it('returns what fromBinary returns for random messages, proposals included', () => {
-    const proposal = fc.option(fc.record({ proposalBytes: fc.uint8Array({ maxLength: 200 }), signature: fc.uint8Array({ maxLength: 80 }) }), { nil: undefined });
-    fc.assert(fc.property(plainMessage, proposal, fc.boolean(), (msg, p, asBuffer) => {
-      if (p !== undefined) msg.proposal = create(SignedProposalSchema, p);
-      const raw = toBinary(ChaincodeMessageSchema, msg);
-      const bytes = asBuffer ? Buffer.from(raw) : raw;
-      expect(decodeChaincodeMessage(bytes)).toStrictEqual(fromBinary(ChaincodeMessageSchema, bytes));
-    }), { numRuns: 500 });
+    const proposal = fc.option(
+      fc.record({ proposalBytes: fc.uint8Array({ maxLength: 200 }), signature: fc.uint8Array({ maxLength: 80 }) }),
+      { nil: undefined },
+    );
+    fc.assert(
+      fc.property(plainMessage, proposal, fc.boolean(), (msg, p, asBuffer) => {
+        if (p !== undefined) msg.proposal = create(SignedProposalSchema, p);
+        const raw = toBinary(ChaincodeMessageSchema, msg);
+        const bytes = asBuffer ? Buffer.from(raw) : raw;
+        expect(decodeChaincodeMessage(bytes)).toStrictEqual(fromBinary(ChaincodeMessageSchema, bytes));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('returns views into the received buffer for payloads, as fromBinary does', () => {
-    const bytes = Buffer.from(toBinary(ChaincodeMessageSchema, create(ChaincodeMessageSchema, { type: ChaincodeMessage_Type.RESPONSE, txid: 'a', payload: new Uint8Array([5, 6, 7]) })));
+    const bytes = Buffer.from(
+      toBinary(
+        ChaincodeMessageSchema,
+        create(ChaincodeMessageSchema, { type: ChaincodeMessage_Type.RESPONSE, txid: 'a', payload: new Uint8Array([5, 6, 7]) }),
+      ),
+    );
     const msg = decodeChaincodeMessage(bytes);
     expect(Buffer.isBuffer(msg.payload)).toBe(true);
     expect(msg.payload.buffer).toBe(bytes.buffer);
@@ -88,17 +117,20 @@ describe('decodeChaincodeMessage', () => {
       if (b.length > 0) b[at % b.length] = byte;
       return b.subarray(0, b.length - (at % 3));
     });
-    fc.assert(fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }), corrupt), (bytes) => {
-      let expected: unknown;
-      let expectedError: unknown;
-      try {
-        expected = fromBinary(ChaincodeMessageSchema, bytes);
-      } catch (e) {
-        expectedError = e;
-      }
-      if (expectedError === undefined) expect(decodeChaincodeMessage(bytes)).toStrictEqual(expected);
-      else expect(() => decodeChaincodeMessage(bytes)).toThrow();
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 64 }), corrupt), (bytes) => {
+        let expected: unknown;
+        let expectedError: unknown;
+        try {
+          expected = fromBinary(ChaincodeMessageSchema, bytes);
+        } catch (e) {
+          expectedError = e;
+        }
+        if (expectedError === undefined) expect(decodeChaincodeMessage(bytes)).toStrictEqual(expected);
+        else expect(() => decodeChaincodeMessage(bytes)).toThrow();
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('throws on invalid UTF-8 in txid as the generated decoder does (proto3 strings are verified)', () => {

@@ -8,22 +8,39 @@ import { encodeChaincodeResult } from '../src/response';
 
 describe('encodeResponse', () => {
   it('writes the bytes toBinary writes, for any status, message and payload', () => {
-    const status = fc.oneof(fc.constantFrom(200, 400, 500, 1, 0x0fffffff, 0x10000000, -1, -500, 0x7fffffff), fc.integer({ min: -0x80000000, max: 0x7fffffff }));
+    const status = fc.oneof(
+      fc.constantFrom(200, 400, 500, 1, 0x0fffffff, 0x10000000, -1, -500, 0x7fffffff),
+      fc.integer({ min: -0x80000000, max: 0x7fffffff }),
+    );
     const message = fc.oneof(fc.constant(''), fc.string(), fc.string({ unit: 'binary' }));
-    const payload = fc.oneof(fc.constant(new Uint8Array(0)), fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 70_000, max: 150_000 }).map((n) => new Uint8Array(n).fill(1)));
-    fc.assert(fc.property(status, message, payload, (s, m, p) => {
-      const mine = Buffer.from(encodeResponse(s, m, p));
-      const theirs = Buffer.from(toBinary(ResponseSchema, create(ResponseSchema, { status: s, message: m, payload: p })));
-      if (!mine.equals(theirs)) expect(mine.toString('hex')).toBe(theirs.toString('hex'));
-    }), { numRuns: 500 });
+    const payload = fc.oneof(
+      fc.constant(new Uint8Array(0)),
+      fc.uint8Array({ maxLength: 300 }),
+      fc.integer({ min: 70_000, max: 150_000 }).map((n) => new Uint8Array(n).fill(1)),
+    );
+    fc.assert(
+      fc.property(status, message, payload, (s, m, p) => {
+        const mine = Buffer.from(encodeResponse(s, m, p));
+        const theirs = Buffer.from(toBinary(ResponseSchema, create(ResponseSchema, { status: s, message: m, payload: p })));
+        if (!mine.equals(theirs)) expect(mine.toString('hex')).toBe(theirs.toString('hex'));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
 describe('encodeChaincodeResult: what Init/Invoke returned, encoded as fabric-shim 2.5.8 encodes it', () => {
   // fabric-shim builds the Response with google-protobuf: the reference for every byte.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { peer } = require(require.resolve('@hyperledger/fabric-protos', { paths: [require.resolve('fabric-shim')] })) as { peer: { Response: new () => GoogleResponse } };
-  interface GoogleResponse { setStatus(v: unknown): void; setMessage(v: unknown): void; setPayload(v: unknown): void; serializeBinary(): Uint8Array }
+  const { peer } = require(require.resolve('@hyperledger/fabric-protos', { paths: [require.resolve('fabric-shim')] })) as {
+    peer: { Response: new () => GoogleResponse };
+  };
+  interface GoogleResponse {
+    setStatus(v: unknown): void;
+    setMessage(v: unknown): void;
+    setPayload(v: unknown): void;
+    serializeBinary(): Uint8Array;
+  }
   function official(status: number, message: unknown, payload: unknown): string {
     const r = new peer.Response();
     r.setStatus(status);
@@ -36,9 +53,12 @@ describe('encodeChaincodeResult: what Init/Invoke returned, encoded as fabric-sh
 
   it('a string payload is read as base64 the way google-protobuf reads it, whatever the string', () => {
     const base64ish = fc.string({ unit: fc.constantFrom(...'AZaz09+/-_=. \t\n'.split('')), maxLength: 40 });
-    fc.assert(fc.property(fc.oneof(base64ish, fc.base64String({ maxLength: 60 })), (text) => {
-      expect(ours(200, '', text)).toBe(official(200, '', text));
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.oneof(base64ish, fc.base64String({ maxLength: 60 })), (text) => {
+        expect(ours(200, '', text)).toBe(official(200, '', text));
+      }),
+      { numRuns: 1000 },
+    );
     expect(Buffer.from(googleBase64Bytes('plain text')).toString('hex')).toBe('a656a29ed7b1b4');
   });
 
@@ -57,6 +77,8 @@ describe('encodeChaincodeResult: what Init/Invoke returned, encoded as fabric-sh
 
   it('a character outside base64 fails the transaction with a clear error (fabric-shim throws and never answers)', () => {
     expect(() => official(200, '', 'héllo')).toThrow('Unknown base64 encoding at char: é');
-    expect(() => ours(200, '', 'héllo')).toThrow(/Invoke\(\) returned a string payload that is not base64.*Unknown base64 encoding at char: é/);
+    expect(() => ours(200, '', 'héllo')).toThrow(
+      /Invoke\(\) returned a string payload that is not base64.*Unknown base64 encoding at char: é/,
+    );
   });
 });

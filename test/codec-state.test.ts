@@ -19,7 +19,15 @@ import {
   WriteRecord_Type,
 } from '../src/gen/peer/chaincode_shim_pb';
 import { KVSchema } from '../src/gen/ledger/queryresult/kv_query_result_pb';
-import { canEncodeRecords, decodeKV, decodeQueryResponse, encodeKeyCollection, encodePutState, encodeSingleString, encodeWriteBatchState } from '../src/codec/state';
+import {
+  canEncodeRecords,
+  decodeKV,
+  decodeQueryResponse,
+  encodeKeyCollection,
+  encodePutState,
+  encodeSingleString,
+  encodeWriteBatchState,
+} from '../src/codec/state';
 
 const key = fc.oneof(
   fc.string(),
@@ -27,7 +35,11 @@ const key = fc.oneof(
   fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }).map((parts) => `\u0000asset\u0000${parts.join('\u0000')}\u0000`),
   fc.constant(''),
 );
-const value = fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.constant(new Uint8Array(0)), fc.integer({ min: 70_000, max: 200_000 }).map((n) => new Uint8Array(n).fill(0x61)));
+const value = fc.oneof(
+  fc.uint8Array({ maxLength: 200 }),
+  fc.constant(new Uint8Array(0)),
+  fc.integer({ min: 70_000, max: 200_000 }).map((n) => new Uint8Array(n).fill(0x61)),
+);
 
 function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
   const a = Buffer.from(actual.buffer, actual.byteOffset, actual.byteLength);
@@ -59,38 +71,63 @@ function corrupted(valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
 
 describe('request encoders equal the generated ones', () => {
   it('GetState / DelState (key = 1, collection = 2)', () => {
-    fc.assert(fc.property(key, key, (k, collection) => {
-      const bytes = encodeKeyCollection(k, collection);
-      expectSameBytes(bytes, toBinary(GetStateSchema, create(GetStateSchema, { key: k, collection })));
-      expectSameBytes(bytes, toBinary(DelStateSchema, create(DelStateSchema, { key: k, collection })));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(key, key, (k, collection) => {
+        const bytes = encodeKeyCollection(k, collection);
+        expectSameBytes(bytes, toBinary(GetStateSchema, create(GetStateSchema, { key: k, collection })));
+        expectSameBytes(bytes, toBinary(DelStateSchema, create(DelStateSchema, { key: k, collection })));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('PutState', () => {
-    fc.assert(fc.property(key, value, key, (k, v, collection) => {
-      expectSameBytes(encodePutState(k, v, collection), toBinary(PutStateSchema, create(PutStateSchema, { key: k, value: v, collection })));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(key, value, key, (k, v, collection) => {
+        expectSameBytes(
+          encodePutState(k, v, collection),
+          toBinary(PutStateSchema, create(PutStateSchema, { key: k, value: v, collection })),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('single-string requests (GetHistoryForKey, QueryStateNext)', () => {
-    fc.assert(fc.property(key, (s) => {
-      expectSameBytes(encodeSingleString(s), toBinary(GetHistoryForKeySchema, create(GetHistoryForKeySchema, { key: s })));
-      expectSameBytes(encodeSingleString(s), toBinary(QueryStateNextSchema, create(QueryStateNextSchema, { id: s })));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(key, (s) => {
+        expectSameBytes(encodeSingleString(s), toBinary(GetHistoryForKeySchema, create(GetHistoryForKeySchema, { key: s })));
+        expectSameBytes(encodeSingleString(s), toBinary(QueryStateNextSchema, create(QueryStateNextSchema, { id: s })));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('WriteBatchState with every record type, metadata and empty fields', () => {
-    const record = fc.record({
-      key,
-      value: fc.uint8Array({ maxLength: 100 }),
-      collection: fc.oneof(fc.constant(''), key),
-      type: fc.constantFrom(WriteRecord_Type.UNDEFINED, WriteRecord_Type.PUT_STATE, WriteRecord_Type.DEL_STATE, WriteRecord_Type.PUT_STATE_METADATA, WriteRecord_Type.PURGE_PRIVATE_DATA),
-      metadata: fc.option(fc.record({ metakey: key, value: fc.uint8Array({ maxLength: 40 }) }), { nil: undefined }),
-    }).map(({ metadata, ...r }) => create(WriteRecordSchema, metadata === undefined ? r : { ...r, metadata: create(StateMetadataSchema, metadata) }));
-    fc.assert(fc.property(fc.array(record, { maxLength: 30 }), (records) => {
-      expect(canEncodeRecords(records)).toBe(true);
-      expectSameBytes(encodeWriteBatchState(records), toBinary(WriteBatchStateSchema, create(WriteBatchStateSchema, { rec: records })));
-    }), { numRuns: 300 });
+    const record = fc
+      .record({
+        key,
+        value: fc.uint8Array({ maxLength: 100 }),
+        collection: fc.oneof(fc.constant(''), key),
+        type: fc.constantFrom(
+          WriteRecord_Type.UNDEFINED,
+          WriteRecord_Type.PUT_STATE,
+          WriteRecord_Type.DEL_STATE,
+          WriteRecord_Type.PUT_STATE_METADATA,
+          WriteRecord_Type.PURGE_PRIVATE_DATA,
+        ),
+        metadata: fc.option(fc.record({ metakey: key, value: fc.uint8Array({ maxLength: 40 }) }), { nil: undefined }),
+      })
+      .map(({ metadata, ...r }) =>
+        create(WriteRecordSchema, metadata === undefined ? r : { ...r, metadata: create(StateMetadataSchema, metadata) }),
+      );
+    fc.assert(
+      fc.property(fc.array(record, { maxLength: 30 }), (records) => {
+        expect(canEncodeRecords(records)).toBe(true);
+        expectSameBytes(encodeWriteBatchState(records), toBinary(WriteBatchStateSchema, create(WriteBatchStateSchema, { rec: records })));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('leaves records with unknown fields or out-of-range types to the generated encoder', () => {
@@ -103,28 +140,42 @@ describe('request encoders equal the generated ones', () => {
 
 describe('answer decoders equal the generated ones', () => {
   const kvBytes = fc.record({ namespace: key, key, value }).map((kv) => toBinary(KVSchema, create(KVSchema, kv)));
-  const queryResponse = fc.record({
-    results: fc.array(fc.oneof(kvBytes, fc.uint8Array({ maxLength: 30 })).map((resultBytes) => ({ resultBytes })), { maxLength: 20 }),
-    hasMore: fc.boolean(),
-    id: key,
-    metadata: fc.uint8Array({ maxLength: 20 }),
-  }).map((r) => toBinary(QueryResponseSchema, create(QueryResponseSchema, r)));
+  const queryResponse = fc
+    .record({
+      results: fc.array(
+        fc.oneof(kvBytes, fc.uint8Array({ maxLength: 30 })).map((resultBytes) => ({ resultBytes })),
+        { maxLength: 20 },
+      ),
+      hasMore: fc.boolean(),
+      id: key,
+      metadata: fc.uint8Array({ maxLength: 20 }),
+    })
+    .map((r) => toBinary(QueryResponseSchema, create(QueryResponseSchema, r)));
 
   it('QueryResponse', () => {
-    fc.assert(fc.property(queryResponse, fc.boolean(), (bytes, asBuffer) => {
-      expectSameDecode(QueryResponseSchema, asBuffer ? Buffer.from(bytes) : bytes, decodeQueryResponse);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(queryResponse, fc.boolean(), (bytes, asBuffer) => {
+        expectSameDecode(QueryResponseSchema, asBuffer ? Buffer.from(bytes) : bytes, decodeQueryResponse);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('QueryResponse: corrupted and arbitrary bytes', () => {
-    fc.assert(fc.property(fc.oneof(corrupted(queryResponse), fc.uint8Array({ maxLength: 40 })), (bytes) => {
-      expectSameDecode(QueryResponseSchema, bytes, decodeQueryResponse);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(corrupted(queryResponse), fc.uint8Array({ maxLength: 40 })), (bytes) => {
+        expectSameDecode(QueryResponseSchema, bytes, decodeQueryResponse);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('KV, valid, corrupted and arbitrary', () => {
-    fc.assert(fc.property(fc.oneof(kvBytes, corrupted(kvBytes), fc.uint8Array({ maxLength: 40 })), (bytes) => {
-      expectSameDecode(KVSchema, bytes, decodeKV);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.oneof(kvBytes, corrupted(kvBytes), fc.uint8Array({ maxLength: 40 })), (bytes) => {
+        expectSameDecode(KVSchema, bytes, decodeKV);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

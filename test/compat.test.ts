@@ -20,7 +20,10 @@ function migratedChaincode(dir: string): string {
   const source = readFileSync(path.join(FIXTURES, 'chaincode.js'), 'utf8');
   if (source.split(OFFICIAL_IMPORT).length !== 2) throw new Error(`the fixture must contain exactly one ${OFFICIAL_IMPORT}`);
   const file = path.join(dir, 'chaincode-ts.js');
-  writeFileSync(file, source.replace(OFFICIAL_IMPORT, `const shim = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'index'))});`));
+  writeFileSync(
+    file,
+    source.replace(OFFICIAL_IMPORT, `const shim = require(${JSON.stringify(path.join(__dirname, '..', 'src', 'index'))});`),
+  );
   return file;
 }
 let tmp: string;
@@ -35,7 +38,12 @@ const ccs: Record<string, MockChaincode> = {};
 
 function launch(name: string, file: string, loader: string[]): ChildProcess {
   const child = spawn(process.execPath, [...loader, file, '--peer.address', peer.address, '--chaincode-id-name', `${name}:1.0`], {
-    env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'warning', CORE_CHAINCODE_LOGGING_SHIM: 'warning' },
+    env: {
+      ...process.env,
+      CORE_PEER_LOCALMSPID: 'Org1MSP',
+      CORE_CHAINCODE_LOGGING_LEVEL: 'warning',
+      CORE_CHAINCODE_LOGGING_SHIM: 'warning',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const out of [child.stdout!, child.stderr!]) out.on('data', (d: Buffer) => (output[name] += d.toString()));
@@ -88,8 +96,15 @@ async function both(kind: 'init' | 'invoke', args: string[], opts: InvokeOptions
 }
 
 test('Init validates its arguments and seeds the holdings', async () => {
-  expect((await both('init', ['init', 'a'])).official).toMatchObject({ status: 500, message: 'Incorrect number of arguments. Expecting 4', committed: false });
-  expect((await both('init', ['init', 'a', 'x', 'b', '1'])).official).toMatchObject({ status: 500, message: 'Expecting integer value for asset holding' });
+  expect((await both('init', ['init', 'a'])).official).toMatchObject({
+    status: 500,
+    message: 'Incorrect number of arguments. Expecting 4',
+    committed: false,
+  });
+  expect((await both('init', ['init', 'a', 'x', 'b', '1'])).official).toMatchObject({
+    status: 500,
+    message: 'Expecting integer value for asset holding',
+  });
   expect((await both('init', ['init', 'a', '100', 'b', '200'])).official).toMatchObject({ status: 200, committed: true, payload: '' });
   expect(stateOf(OURS)).toEqual({ a: '100', b: '200' });
 });
@@ -99,30 +114,51 @@ test('transfers, queries and deletes as in chaincode_example02', async () => {
   expect(moved.official).toMatchObject({ status: 200, events: [{ eventName: 'transfer', payload: '{"from":"a","to":"b","amount":10}' }] });
   expect(stateOf(OURS)).toEqual({ a: '90', b: '210' });
   expect((await both('invoke', ['query', 'a'])).official).toMatchObject({ status: 200, payload: '{"name":"a","amount":"90"}' });
-  expect((await both('invoke', ['invoke', 'a', 'b', 'lots'])).official).toMatchObject({ status: 500, message: 'Expecting integer value for amount to be transferred' });
+  expect((await both('invoke', ['invoke', 'a', 'b', 'lots'])).official).toMatchObject({
+    status: 500,
+    message: 'Expecting integer value for amount to be transferred',
+  });
   await both('invoke', ['delete', 'b']);
   expect(stateOf(OURS)).toEqual({ a: '90' });
   expect((await both('invoke', ['query', 'b'])).official).toMatchObject({ status: 500, message: '{"error":"Failed to get state for b"}' });
-  expect((await both('invoke', ['nosuch'])).official).toMatchObject({ status: 500, message: 'Received unknown function nosuch invocation' });
+  expect((await both('invoke', ['nosuch'])).official).toMatchObject({
+    status: 500,
+    message: 'Received unknown function nosuch invocation',
+  });
   expect((await both('invoke', ['throws'])).official).toMatchObject({ status: 500, message: 'thrown on purpose' });
 });
 
 test('iterators: composite key index, full range, history', async () => {
-  for (const [owner, name] of [['tom', 'm1'], ['tom', 'm2'], ['jerry', 'm3']]) await both('invoke', ['index', owner!, name!]);
+  for (const [owner, name] of [
+    ['tom', 'm1'],
+    ['tom', 'm2'],
+    ['jerry', 'm3'],
+  ])
+    await both('invoke', ['index', owner!, name!]);
   expect((await both('invoke', ['byOwner', 'tom'])).official.payload).toBe('["m1","m2"]');
-  for (let i = 0; i < 120; i += 2) await both('init', ['init', `h${String(i).padStart(3, '0')}`, '0', `h${String(i + 1).padStart(3, '0')}`, '1']);
+  for (let i = 0; i < 120; i += 2)
+    await both('init', ['init', `h${String(i).padStart(3, '0')}`, '0', `h${String(i + 1).padStart(3, '0')}`, '1']);
   const all = JSON.parse((await both('invoke', ['all'])).official.payload) as { Key: string }[];
   expect(all).toHaveLength(121); // 'a' and h000..h119: more than one page of 100, no composite keys
   await both('invoke', ['delete', 'h000']);
   const history = JSON.parse((await both('invoke', ['history', 'h000'])).official.payload) as unknown[];
-  expect(history).toEqual([{ value: '', isDelete: true, sameTx: false }, { value: '0', isDelete: false, sameTx: false }]);
+  expect(history).toEqual([
+    { value: '', isDelete: true, sameTx: false },
+    { value: '0', isDelete: false, sameTx: false },
+  ]);
 });
 
 test('identity, transient data and key-level endorsement', async () => {
   const identity = peer.identity('Org2MSP', { role: 'auditor' });
   const who = await both('invoke', ['whoami'], { identity, transient: { secret: 's3' } });
   expect(JSON.parse(who.official.payload)).toEqual({
-    mspid: 'Org2MSP', role: 'auditor', creatorMsp: 'Org2MSP', channel: 'mychannel', txIdLength: 64, transient: 's3', when: 'number',
+    mspid: 'Org2MSP',
+    role: 'auditor',
+    creatorMsp: 'Org2MSP',
+    channel: 'mychannel',
+    txIdLength: 64,
+    transient: 's3',
+    when: 'number',
   });
   await both('invoke', ['endorse', 'a', 'Org1MSP', 'Org2MSP']);
   expect(peer.ledger.getMetadata(OURS, 'a')).toEqual(peer.ledger.getMetadata(OFFICIAL, 'a'));
@@ -131,11 +167,13 @@ test('identity, transient data and key-level endorsement', async () => {
 
 test('the chaincode logged its own failures through shim.newLogger, and nothing crashed', async () => {
   // Stop both processes first: 'close' fires once their output is fully read.
-  await Promise.all(children.map((child) => {
-    const closed = new Promise((r) => child.once('close', r));
-    child.kill();
-    return closed;
-  }));
+  await Promise.all(
+    children.map((child) => {
+      const closed = new Promise((r) => child.once('close', r));
+      child.kill();
+      return closed;
+    }),
+  );
   for (const name of [OURS, OFFICIAL]) {
     expect(output[name]).toContain('invoke failed: Expecting integer value for amount to be transferred');
     expect(output[name]).not.toMatch(/unhandled|TypeError|ReferenceError/i);

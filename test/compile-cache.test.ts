@@ -79,12 +79,16 @@ describe('enableCompileCache', () => {
         delete env.NODE_COMPILE_CACHE;
         delete env.NODE_DISABLE_COMPILE_CACHE;
         Object.assign(env, extra);
-        return JSON.parse(execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', probe], { cwd: ROOT, encoding: 'utf8', env })) as { has: boolean; dir: string | null };
+        return JSON.parse(execFileSync(process.execPath, ['-r', 'tsx/cjs', '-e', probe], { cwd: ROOT, encoding: 'utf8', env })) as {
+          has: boolean;
+          dir: string | null;
+        };
       };
       const on = run({});
       const off = run({ NODE_DISABLE_COMPILE_CACHE: '1' });
       expect(off.dir).toBeNull();
-      if (!on.has) expect(on.dir).toBeNull(); // Node 20: nothing to enable
+      if (!on.has)
+        expect(on.dir).toBeNull(); // Node 20: nothing to enable
       // Node 24 adds a per-version subdirectory.
       else if (on.dir !== null) expect(on.dir.startsWith(join(tmp, 'node-compile-cache'))).toBe(true);
       else {

@@ -1,10 +1,5 @@
 import fc from 'fast-check';
-import {
-  createCompositeKey,
-  partialCompositeKeyRange,
-  splitCompositeKey,
-  validateSimpleKeys,
-} from '../src/composite-key';
+import { createCompositeKey, partialCompositeKeyRange, splitCompositeKey, validateSimpleKeys } from '../src/composite-key';
 import { ShimError } from '../src/errors';
 
 // fabric-shim's own implementation, to compare encodings byte for byte.
@@ -51,7 +46,9 @@ describe('createCompositeKey', () => {
   it("refuses empty or non-string parts with fabric-shim's message", () => {
     expect(invalid(() => createCompositeKey('', ['a'])).message).toBe('object type or attribute not a non-zero length string');
     expect(invalid(() => createCompositeKey('t', ['a', ''])).message).toBe('object type or attribute not a non-zero length string');
-    expect(invalid(() => createCompositeKey('t', [7 as unknown as string])).message).toBe('object type or attribute not a non-zero length string');
+    expect(invalid(() => createCompositeKey('t', [7 as unknown as string])).message).toBe(
+      'object type or attribute not a non-zero length string',
+    );
     expect(invalid(() => createCompositeKey('t', 'a' as unknown as string[])).message).toBe('attributes must be an array');
   });
 

@@ -6,9 +6,12 @@ import { peerTarget, readPemOrBase64, readSetting, readStartConfig, START_ARGS }
 import { ShimError } from '../src/errors';
 
 // Real PEMs: readPemOrBase64 parses what it reads (a corrupt file is named at start-up).
-const KEY_PEM = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQggHGDe1NQopm6KBLN\n3uGaYBUG7ZOo7W3JUIi2ADUWuxihRANCAASsTrrgjd1XjgEbLPU5K7grQxr2zgYI\niihcCTws8Vw0VDBn/WKPpRK0s1p/PrgG94/46yNGOw6BATz1wOMakQ4i\n-----END PRIVATE KEY-----';
-const CERT_PEM = '-----BEGIN CERTIFICATE-----\nMIIBzTCCAXKgAwIBAgIQK9MbX0KZO4QtSJEjZjAw6jAKBggqhkjOPQQDAjAhMR8w\nHQYDVQQDExZmYWJyaWMtc2hpbS10cyB0ZXN0IENBMB4XDTI2MTEyMjAwMjY1NloX\nDTI2MTEyMzAxMjY1NlowGjEYMBYGA1UEAxMPcGVlcjAubG9jYWxob3N0MFkwEwYH\nKoZIzj0CAQYIKoZIzj0DAQcDQgAErE664I3dV44BGyz1OSu4K0Ma9s4GCIooXAk8\nLPFcNFQwZ/1ij6UStLNafz64BveP+OsjRjsOgQE89cDjGpEOIqOBkjCBjzAMBgNV\nHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIDiDAfBgNVHSMEGDAWgBQHmK5OyTmrvGZn\ne2fKgWjQjEGrvjAdBgNVHQ4EFgQU5y7npVjy8FBzq9oMh7UHKY8VVGkwEwYDVR0l\nBAwwCgYIKwYBBQUHAwIwGgYDVR0RBBMwEYIJbG9jYWxob3N0hwR/AAABMAoGCCqG\nSM49BAMCA0kAMEYCIQCEIrF7y807gU2j5n4LvezlMS+ZNT37PtNKWJ7upjUjNgIh\nANtRCmS2ecl3GnSkon7J4Uup0nxtoVzP3nKhOuHxuJm6\n-----END CERTIFICATE-----';
-const CA_PEM = '-----BEGIN CERTIFICATE-----\nMIIBgTCCASigAwIBAgIQQpIo1tuHmydy2dMPLzLmNzAKBggqhkjOPQQDAjAhMR8w\nHQYDVQQDExZmYWJyaWMtc2hpbS10cyB0ZXN0IENBMB4XDTI2MTEyMjAwMjY1NloX\nDTI2MTEyMzAxMjY1NlowITEfMB0GA1UEAxMWZmFicmljLXNoaW0tdHMgdGVzdCBD\nQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABB7D8jcqZl9hJJZekzuyimeSKQ5U\nvjeAzPB8t2HhsPg0x7opw4YCeMMQfiUK5aiCHqrI+IDmeOSWKfqyTOE6Y4KjQjBA\nMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgEGMB0GA1UdDgQWBBQHmK5O\nyTmrvGZne2fKgWjQjEGrvjAKBggqhkjOPQQDAgNHADBEAiAacHCAaLYdLTz73gaF\nhO399jH0Zc4i5pvDHRM3k4JYgQIgYVknOdF5nNoYUteUG4pXPFMpxGqlemZG7W6B\nC/KjD28=\n-----END CERTIFICATE-----';
+const KEY_PEM =
+  '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQggHGDe1NQopm6KBLN\n3uGaYBUG7ZOo7W3JUIi2ADUWuxihRANCAASsTrrgjd1XjgEbLPU5K7grQxr2zgYI\niihcCTws8Vw0VDBn/WKPpRK0s1p/PrgG94/46yNGOw6BATz1wOMakQ4i\n-----END PRIVATE KEY-----';
+const CERT_PEM =
+  '-----BEGIN CERTIFICATE-----\nMIIBzTCCAXKgAwIBAgIQK9MbX0KZO4QtSJEjZjAw6jAKBggqhkjOPQQDAjAhMR8w\nHQYDVQQDExZmYWJyaWMtc2hpbS10cyB0ZXN0IENBMB4XDTI2MTEyMjAwMjY1NloX\nDTI2MTEyMzAxMjY1NlowGjEYMBYGA1UEAxMPcGVlcjAubG9jYWxob3N0MFkwEwYH\nKoZIzj0CAQYIKoZIzj0DAQcDQgAErE664I3dV44BGyz1OSu4K0Ma9s4GCIooXAk8\nLPFcNFQwZ/1ij6UStLNafz64BveP+OsjRjsOgQE89cDjGpEOIqOBkjCBjzAMBgNV\nHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIDiDAfBgNVHSMEGDAWgBQHmK5OyTmrvGZn\ne2fKgWjQjEGrvjAdBgNVHQ4EFgQU5y7npVjy8FBzq9oMh7UHKY8VVGkwEwYDVR0l\nBAwwCgYIKwYBBQUHAwIwGgYDVR0RBBMwEYIJbG9jYWxob3N0hwR/AAABMAoGCCqG\nSM49BAMCA0kAMEYCIQCEIrF7y807gU2j5n4LvezlMS+ZNT37PtNKWJ7upjUjNgIh\nANtRCmS2ecl3GnSkon7J4Uup0nxtoVzP3nKhOuHxuJm6\n-----END CERTIFICATE-----';
+const CA_PEM =
+  '-----BEGIN CERTIFICATE-----\nMIIBgTCCASigAwIBAgIQQpIo1tuHmydy2dMPLzLmNzAKBggqhkjOPQQDAjAhMR8w\nHQYDVQQDExZmYWJyaWMtc2hpbS10cyB0ZXN0IENBMB4XDTI2MTEyMjAwMjY1NloX\nDTI2MTEyMzAxMjY1NlowITEfMB0GA1UEAxMWZmFicmljLXNoaW0tdHMgdGVzdCBD\nQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABB7D8jcqZl9hJJZekzuyimeSKQ5U\nvjeAzPB8t2HhsPg0x7opw4YCeMMQfiUK5aiCHqrI+IDmeOSWKfqyTOE6Y4KjQjBA\nMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgEGMB0GA1UdDgQWBBQHmK5O\nyTmrvGZne2fKgWjQjEGrvjAKBggqhkjOPQQDAgNHADBEAiAacHCAaLYdLTz73gaF\nhO399jH0Zc4i5pvDHRM3k4JYgQIgYVknOdF5nNoYUteUG4pXPFMpxGqlemZG7W6B\nC/KjD28=\n-----END CERTIFICATE-----';
 
 let dir: string;
 const file = (name: string, content: string) => {
@@ -16,7 +19,9 @@ const file = (name: string, content: string) => {
   writeFileSync(p, content);
   return p;
 };
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'fst-config-')); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fst-config-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function configError(fn: () => unknown): ShimError {
@@ -82,18 +87,35 @@ describe('readStartConfig', () => {
     expect(readStartConfig(['--registration-timeout=2s'], { ...base, CORE_REGISTRATION_TIMEOUT: '9' }).registrationTimeoutMs).toBe(2000);
     expect(readStartConfig([], { ...base, CORE_REGISTRATION_TIMEOUT: '1m' }).registrationTimeoutMs).toBe(60_000);
     expect(readStartConfig([], { ...base, CORE_REGISTRATION_TIMEOUT: '0' }).registrationTimeoutMs).toBe(0);
-    expect(configError(() => readStartConfig(['--registration-timeout', '-5'], base)).message).toMatch(/--registration-timeout .* not "-5"/);
+    expect(configError(() => readStartConfig(['--registration-timeout', '-5'], base)).message).toMatch(
+      /--registration-timeout .* not "-5"/,
+    );
   });
   test('an address without a port is refused (grpc-js would dial 443); [ipv6]:port is accepted', () => {
     const id = { CORE_CHAINCODE_ID_NAME: 'cc' };
-    expect(configError(() => readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'peer0' })).message).toMatch(/"peer0" has no port: use host:port, e.g. "peer0:7052"/);
+    expect(configError(() => readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'peer0' })).message).toMatch(
+      /"peer0" has no port: use host:port, e.g. "peer0:7052"/,
+    );
     expect(configError(() => readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'grpcs://peer0' })).message).toMatch(/has no port/);
     expect(configError(() => readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'peer0:abc' })).message).toMatch(/has no port/);
     expect(readStartConfig([], { ...id, CORE_PEER_ADDRESS: '[::1]:7052' }).peerAddress).toBe('[::1]:7052');
-    expect(readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'grpc://peer0.org1.example.com:7052' }).peerAddress).toBe('peer0.org1.example.com:7052');
+    expect(readStartConfig([], { ...id, CORE_PEER_ADDRESS: 'grpc://peer0.org1.example.com:7052' }).peerAddress).toBe(
+      'peer0.org1.example.com:7052',
+    );
   });
   test('flags (fabric-chaincode-node start) win; grpc options are passed through as numbers', () => {
-    const argv = ['--peer.address', 'grpc://flag:7052', '--chaincode-id-name=flagcc:2', '--grpc.max_send_message_length', '-1', '--grpc.keepalive_time_ms=300000', '--grpc.primary_user_agent', 'me', '--module-path', '/m'];
+    const argv = [
+      '--peer.address',
+      'grpc://flag:7052',
+      '--chaincode-id-name=flagcc:2',
+      '--grpc.max_send_message_length',
+      '-1',
+      '--grpc.keepalive_time_ms=300000',
+      '--grpc.primary_user_agent',
+      'me',
+      '--module-path',
+      '/m',
+    ];
     const c = readStartConfig(argv, { CORE_PEER_ADDRESS: 'env:1', CORE_CHAINCODE_ID_NAME: 'envcc' });
     expect(c.peerAddress).toBe('flag:7052');
     expect(c.chaincodeId).toBe('flagcc:2');
@@ -108,9 +130,16 @@ describe('readStartConfig', () => {
     expect(configError(() => readStartConfig(['--peer.address', 'https://p:1', '--chaincode-id-name', 'x'], {})).message).toContain('http');
   });
   test('TLS: root cert plus client pair from *_FILE (PEM) or *_PATH (base64); name override flag', () => {
-    const base = { CORE_PEER_ADDRESS: 'p:1', CORE_CHAINCODE_ID_NAME: 'cc', CORE_PEER_TLS_ENABLED: 'TRUE', CORE_PEER_TLS_ROOTCERT_FILE: file('ca.pem', CA_PEM) };
+    const base = {
+      CORE_PEER_ADDRESS: 'p:1',
+      CORE_CHAINCODE_ID_NAME: 'cc',
+      CORE_PEER_TLS_ENABLED: 'TRUE',
+      CORE_PEER_TLS_ROOTCERT_FILE: file('ca.pem', CA_PEM),
+    };
     const fromPem = readStartConfig(['--ssl-target-name-override', 'peer0.org1'], {
-      ...base, CORE_TLS_CLIENT_KEY_FILE: file('k.pem', KEY_PEM), CORE_TLS_CLIENT_CERT_FILE: file('c.pem', CERT_PEM),
+      ...base,
+      CORE_TLS_CLIENT_KEY_FILE: file('k.pem', KEY_PEM),
+      CORE_TLS_CLIENT_CERT_FILE: file('c.pem', CERT_PEM),
     });
     expect(Buffer.from(fromPem.tls!.rootCert!).toString()).toBe(CA_PEM);
     expect(Buffer.from(fromPem.tls!.clientKey!).toString()).toBe(KEY_PEM);
@@ -129,7 +158,9 @@ describe('readStartConfig', () => {
   test('TLS without root cert or client pair is a CONFIG error; TLS off ignores TLS variables', () => {
     const base = { CORE_PEER_ADDRESS: 'p:1', CORE_CHAINCODE_ID_NAME: 'cc', CORE_PEER_TLS_ENABLED: 'true' };
     expect(configError(() => readStartConfig([], base)).message).toContain('CORE_PEER_TLS_ROOTCERT_FILE');
-    expect(configError(() => readStartConfig([], { ...base, CORE_PEER_TLS_ROOTCERT_FILE: file('ca2.pem', CA_PEM) })).message).toContain('client key or certificate');
+    expect(configError(() => readStartConfig([], { ...base, CORE_PEER_TLS_ROOTCERT_FILE: file('ca2.pem', CA_PEM) })).message).toContain(
+      'client key or certificate',
+    );
     expect(readStartConfig([], { ...base, CORE_PEER_TLS_ENABLED: 'false', CORE_PEER_TLS_ROOTCERT_FILE: '/nope' }).tls).toBeUndefined();
   });
   test('peerTarget strips grpc(s):// only', () => {

@@ -18,7 +18,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'contract-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('metadata generate', () => {
-  it('writes the same metadata file as fabric-shim\'s metadata generate', async () => {
+  it("writes the same metadata file as fabric-shim's metadata generate", async () => {
     // Ours first: fabric-shim pushes its system contract into the module's `contracts` array.
     const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
@@ -40,7 +40,9 @@ describe('metadata generate', () => {
       expect(await metadataCommand(['frobnicate'])).toBe(1);
       expect(await metadataCommand(['generate', '--bogus'])).toBe(1);
       expect(await metadataCommand(['generate', '-p', join(tmp, 'missing')])).toBe(1);
-      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(/Usage: fabric-shim-ts metadata generate[\s\S]*unknown option --bogus[\s\S]*metadata generate failed/);
+      expect(err.mock.calls.map((c) => String(c[0])).join('')).toMatch(
+        /Usage: fabric-shim-ts metadata generate[\s\S]*unknown option --bogus[\s\S]*metadata generate failed/,
+      );
     } finally {
       err.mockRestore();
     }
@@ -56,11 +58,14 @@ describe('metadata generate loads the package as start does (one module loader)'
     mkdirSync(dir, { recursive: true });
     symlinkSync(join(__dirname, '../node_modules'), join(dir, 'node_modules'), 'dir');
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'greeter-esm', version: '3.0.0', type: 'module', main: 'index.js' }));
-    writeFileSync(join(dir, 'index.js'), [
-      "import { Contract } from 'fabric-contract-api';",
-      "class Greeter extends Contract { constructor() { super('greeter'); } async Hello(ctx, name) { return name; } }",
-      'export const contracts = await Promise.resolve([Greeter]);',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'index.js'),
+      [
+        "import { Contract } from 'fabric-contract-api';",
+        "class Greeter extends Contract { constructor() { super('greeter'); } async Hello(ctx, name) { return name; } }",
+        'export const contracts = await Promise.resolve([Greeter]);',
+      ].join('\n'),
+    );
     const cli = runCli(['metadata', 'generate', '--module', dir]);
     expect(await cli.exit).toBe(0);
     const printed = JSON.parse(cli.stdout()) as { info: unknown; contracts: Record<string, { transactions: { name: string }[] }> };
@@ -80,13 +85,19 @@ describe('META-INF/metadata.json', () => {
   };
 
   it('is loaded, validated and used', () => {
-    const doc = { info: { title: 'custom', version: '9' }, contracts: { greeter: { name: 'greeter', transactions: [{ name: 'Hello' }] }, 'org.hyperledger.fabric': { name: 'org.hyperledger.fabric', transactions: [] } } };
+    const doc = {
+      info: { title: 'custom', version: '9' },
+      contracts: {
+        greeter: { name: 'greeter', transactions: [{ name: 'Hello' }] },
+        'org.hyperledger.fabric': { name: 'org.hyperledger.fabric', transactions: [] },
+      },
+    };
     const mod = loadContractModule(withFile(doc));
     expect(mod.metadata).toEqual(doc);
     expect(mod.title).toBe('greeter-cc');
   });
 
-  it('is refused when it breaks the schema, with fabric-shim\'s message', () => {
+  it("is refused when it breaks the schema, with fabric-shim's message", () => {
     expect(() => loadContractModule(withFile({ contracts: {} }))).toThrow(/^Contract metadata does not match the schema: .*info/);
   });
 });

@@ -51,20 +51,42 @@ describe('standard (TC39) and legacy decorators', () => {
     expect(standard.metadata).toEqual(legacy.metadata);
     const store = standard.metadata.contracts.store;
     expect(store?.info).toEqual({ title: 'Store', description: 'items in stock', name: 'Store', version: '' });
-    expect(store?.transactions).toEqual([
-      { name: 'Add', tag: ['SUBMIT', 'submitTx'], parameters: [
-        { name: 'id', description: '', schema: { type: 'string' } },
-        { name: 'qty', description: '', schema: { type: 'number' } },
-      ] },
-      { name: 'Get', tag: ['EVALUATE'], parameters: [{ name: 'id', description: 'item id', schema: { type: 'string' } }], returns: { $ref: '#/components/schemas/Item' } },
-      { name: 'Total', tag: ['EVALUATE'], parameters: [{ name: 'items', description: '', schema: { type: 'array', items: { $ref: '#/components/schemas/Item' } } }], returns: { type: 'number' } },
-      { name: 'Both', tag: ['EVALUATE'], parameters: [
-        { name: 'a', description: 'first', schema: { type: 'string' } },
-        { name: 'b', description: '', schema: { type: 'boolean' } },
-      ] },
-    ].map((t) => expect.objectContaining(t)));
+    expect(store?.transactions).toEqual(
+      [
+        {
+          name: 'Add',
+          tag: ['SUBMIT', 'submitTx'],
+          parameters: [
+            { name: 'id', description: '', schema: { type: 'string' } },
+            { name: 'qty', description: '', schema: { type: 'number' } },
+          ],
+        },
+        {
+          name: 'Get',
+          tag: ['EVALUATE'],
+          parameters: [{ name: 'id', description: 'item id', schema: { type: 'string' } }],
+          returns: { $ref: '#/components/schemas/Item' },
+        },
+        {
+          name: 'Total',
+          tag: ['EVALUATE'],
+          parameters: [{ name: 'items', description: '', schema: { type: 'array', items: { $ref: '#/components/schemas/Item' } } }],
+          returns: { type: 'number' },
+        },
+        {
+          name: 'Both',
+          tag: ['EVALUATE'],
+          parameters: [
+            { name: 'a', description: 'first', schema: { type: 'string' } },
+            { name: 'b', description: '', schema: { type: 'boolean' } },
+          ],
+        },
+      ].map((t) => expect.objectContaining(t)),
+    );
     expect(standard.metadata.components.schemas.Item).toEqual({
-      $id: 'Item', type: 'object', properties: { id: { type: 'string' }, qty: { type: 'number' }, tags: { type: 'array', items: { type: 'string' } } },
+      $id: 'Item',
+      type: 'object',
+      properties: { id: { type: 'string' }, qty: { type: 'number' }, tags: { type: 'array', items: { type: 'string' } } },
     });
   });
 
@@ -87,7 +109,9 @@ describe('standard (TC39) and legacy decorators', () => {
         @Transaction() async Put(ctx, key, value) {}
       }
       module.exports = Untyped;`;
-    const out = ts.transpileModule(src, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, experimentalDecorators: false } }).outputText;
+    const out = ts.transpileModule(src, {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, experimentalDecorators: false },
+    }).outputText;
     const mod = { exports: {} as unknown };
     new Function('require', 'module', 'exports', out)(() => contractApi, mod, mod.exports);
     expect(() => chaincodeFromContracts([mod.exports as ContractLike])).toThrow(
@@ -99,32 +123,62 @@ describe('standard (TC39) and legacy decorators', () => {
     const src = `
       const { Property } = require('c');
       class P { @Property() name = ''; }`;
-    const out = ts.transpileModule(src, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, experimentalDecorators: false } }).outputText;
+    const out = ts.transpileModule(src, {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, experimentalDecorators: false },
+    }).outputText;
     expect(() => new Function('require', out)(() => contractApi)).toThrow(/@Property on name: give the type/);
   });
 
   it('a wrong number of parameter types is reported', () => {
     class Wrong extends contractApi.Contract {
       @contractApi.Transaction({ parameters: ['string'] })
-      async Put(ctx: contractApi.Context, a: string, b: string): Promise<void> { void ctx; void a; void b; }
+      async Put(ctx: contractApi.Context, a: string, b: string): Promise<void> {
+        void ctx;
+        void a;
+        void b;
+      }
     }
-    expect(() => chaincodeFromContracts([Wrong])).toThrow('Transaction Wrong:Put: 1 parameter types given for 2 parameters after the context');
+    expect(() => chaincodeFromContracts([Wrong])).toThrow(
+      'Transaction Wrong:Put: 1 parameter types given for 2 parameters after the context',
+    );
   });
 
   it('a pure Object parameter type is refused as fabric-contract-api refuses it', () => {
     class Loose extends contractApi.Contract {
       @contractApi.Transaction()
-      async Put(ctx: contractApi.Context, value: object): Promise<void> { void ctx; void value; }
+      async Put(ctx: contractApi.Context, value: object): Promise<void> {
+        void ctx;
+        void value;
+      }
     }
-    expect(() => chaincodeFromContracts([Loose])).toThrow('Type not properly specified for parameter value, can not process pure Object types');
+    expect(() => chaincodeFromContracts([Loose])).toThrow(
+      'Type not properly specified for parameter value, can not process pure Object types',
+    );
   });
 });
 
 describe('type names to schemas', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { generateSchema } = require('fabric-contract-api/lib/annotations/utils') as { generateSchema(t: string, full?: boolean): unknown };
-  const names = ['string', 'String', 'number', 'Number', 'boolean', 'Boolean', 'Asset', 'Asset[]', 'string[]', 'Array<number>', 'Array<Asset>',
-    'Map<string, number>', 'Map<string,Asset>', 'Map<string, Asset[]>', 'Array', 'Object', 'Date'];
+  const names = [
+    'string',
+    'String',
+    'number',
+    'Number',
+    'boolean',
+    'Boolean',
+    'Asset',
+    'Asset[]',
+    'string[]',
+    'Array<number>',
+    'Array<Asset>',
+    'Map<string, number>',
+    'Map<string,Asset>',
+    'Map<string, Asset[]>',
+    'Array',
+    'Object',
+    'Date',
+  ];
   it.each(names)('%s maps as in fabric-contract-api (both path styles)', (name) => {
     expect(schemaOf(name)).toEqual(generateSchema(name));
     expect(schemaOf(name, false)).toEqual(generateSchema(name, false));
@@ -142,20 +196,47 @@ describe('parameter names', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const getParams = require('get-params') as (fn: unknown) => string[];
   const fns: ((...a: never[]) => unknown)[] = [
-    function plain(ctx: unknown, a: unknown, b: unknown) { void ctx; void a; void b; },
-    async function asyncFn(ctx: unknown, id: string) { void ctx; void id; },
-    (function (/* comment, here */ ctx: unknown, // trailing
-      second: unknown) { void ctx; void second; }) as never,
+    function plain(ctx: unknown, a: unknown, b: unknown) {
+      void ctx;
+      void a;
+      void b;
+    },
+    async function asyncFn(ctx: unknown, id: string) {
+      void ctx;
+      void id;
+    },
+    function (
+      /* comment, here */ ctx: unknown, // trailing
+      second: unknown,
+    ) {
+      void ctx;
+      void second;
+    } as never,
     ((ctx: unknown, value: unknown) => [ctx, value]) as never,
   ];
   it.each(fns.map((f, i) => [i, f] as const))('function #%i is read as get-params reads it', (_i, fn) => {
     expect(parameterNames(fn)).toEqual(getParams(fn));
   });
   it('handles defaults with calls and objects, rest and destructuring', () => {
-    const fn = function (ctx: unknown, a = Math.max(1, 2), b = { x: [1, 2] }, { c }: { c: number } = { c: 1 }, ...rest: unknown[]) { void ctx; void a; void b; void c; void rest; };
+    const fn = function (ctx: unknown, a = Math.max(1, 2), b = { x: [1, 2] }, { c }: { c: number } = { c: 1 }, ...rest: unknown[]) {
+      void ctx;
+      void a;
+      void b;
+      void c;
+      void rest;
+    };
     expect(parameterNames(fn as never)).toEqual(['ctx', 'a', 'b', 'arg3', 'rest']);
     expect(parameterNames(((single: unknown) => single) as never)).toEqual(['single']);
     // get-params splits defaults into bogus names here ('=', '1', ...); fabric would then misname parameters.
-    expect(parameterNames(({ m(ctx: unknown, x = 1, y = 'a,b') { void ctx; return x + y; } }).m as never)).toEqual(['ctx', 'x', 'y']);
+    expect(
+      parameterNames(
+        {
+          m(ctx: unknown, x = 1, y = 'a,b') {
+            void ctx;
+            return x + y;
+          },
+        }.m as never,
+      ),
+    ).toEqual(['ctx', 'x', 'y']);
   });
 });

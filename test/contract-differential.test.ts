@@ -26,7 +26,13 @@ const PACKAGE = { name: 'contract-diff', version: '3.2.1', main: 'index.js', pri
 /** tsc's output for a contract project (what `npm run build` of a fabric-contract-api project emits). */
 function compile(source: string): string {
   return ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, emitDecoratorMetadata: true, useDefineForClassFields: false },
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      useDefineForClassFields: false,
+    },
   }).outputText;
 }
 
@@ -51,24 +57,45 @@ beforeAll(async () => {
   if (source.split(OFFICIAL_IMPORT).length !== 2) throw new Error(`the fixture must contain exactly one ${OFFICIAL_IMPORT}`);
   const officialDir = writePackage(path.join(tmp, 'official'), source);
   // The migration a user makes: the import, nothing else.
-  const oursDir = writePackage(path.join(tmp, 'ours'), source.replace(OFFICIAL_IMPORT, `from ${JSON.stringify(path.join(ROOT, 'src', 'contract'))};`));
+  const oursDir = writePackage(
+    path.join(tmp, 'ours'),
+    source.replace(OFFICIAL_IMPORT, `from ${JSON.stringify(path.join(ROOT, 'src', 'contract'))};`),
+  );
 
   peer = await MockPeer.start({ txTimeoutMs: 20_000 });
   const registered = peer.waitForChaincode('official');
-  child = spawn(process.execPath, [
-    require.resolve('fabric-shim/cli.js'), 'start',
-    '--peer.address', peer.address, '--chaincode-id-name', 'official:1', '--module-path', officialDir,
-  ], {
-    // The compiled contract requires fabric-contract-api from a folder outside the project.
-    env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'critical', CORE_CHAINCODE_LOGGING_SHIM: 'critical' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  child = spawn(
+    process.execPath,
+    [
+      require.resolve('fabric-shim/cli.js'),
+      'start',
+      '--peer.address',
+      peer.address,
+      '--chaincode-id-name',
+      'official:1',
+      '--module-path',
+      officialDir,
+    ],
+    {
+      // The compiled contract requires fabric-contract-api from a folder outside the project.
+      env: {
+        ...process.env,
+        NODE_PATH: path.join(ROOT, 'node_modules'),
+        CORE_PEER_LOCALMSPID: 'Org1MSP',
+        CORE_CHAINCODE_LOGGING_LEVEL: 'critical',
+        CORE_CHAINCODE_LOGGING_SHIM: 'critical',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const out of [child.stdout!, child.stderr!]) out.on('data', (d: Buffer) => (officialOutput += d.toString()));
   // Ours as `fabric-shim-ts start` assembles it: the package's exports, name, version and metadata.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { contracts, ...options } = contractModuleFrom(require(path.join(oursDir, 'index.js')), oursDir);
   ours = await peer.launch('ours', chaincodeFromContracts(contracts, options));
-  const exited = new Promise<never>((_r, reject) => child.once('exit', (code) => reject(new Error(`the official chaincode exited (${code}):\n${officialOutput}`))));
+  const exited = new Promise<never>((_r, reject) =>
+    child.once('exit', (code) => reject(new Error(`the official chaincode exited (${code}):\n${officialOutput}`))),
+  );
   official = await Promise.race([registered, exited]);
 }, 60_000);
 
@@ -129,10 +156,42 @@ const INTENDED: Record<string, { official: Partial<Observable>; ours: Partial<Ob
 };
 
 const RESULTS = [
-  'Buffer', 'String', 'EmptyString', 'Number', 'Float', 'NaN', 'Boolean', 'Undefined', 'Null', 'PlainObject', 'Array', 'SparseArray',
-  'Asset', 'Instance', 'ToJSON', 'NestedToJSON', 'OwnFunction', 'Map', 'Set', 'Date', 'Uint8Array', 'NestedBuffer', 'BoxedString',
-  'ConstructorKey', 'NullPrototype', 'Error', 'BigInt', 'Cyclic', 'NotAsync', 'Sync', 'PromiseInside', 'GetState',
-  'ReturnsStringGivesNumber', 'ReturnsNumberGivesString', 'ReturnsAssetGivesString', 'ReturnsAssets',
+  'Buffer',
+  'String',
+  'EmptyString',
+  'Number',
+  'Float',
+  'NaN',
+  'Boolean',
+  'Undefined',
+  'Null',
+  'PlainObject',
+  'Array',
+  'SparseArray',
+  'Asset',
+  'Instance',
+  'ToJSON',
+  'NestedToJSON',
+  'OwnFunction',
+  'Map',
+  'Set',
+  'Date',
+  'Uint8Array',
+  'NestedBuffer',
+  'BoxedString',
+  'ConstructorKey',
+  'NullPrototype',
+  'Error',
+  'BigInt',
+  'Cyclic',
+  'NotAsync',
+  'Sync',
+  'PromiseInside',
+  'GetState',
+  'ReturnsStringGivesNumber',
+  'ReturnsNumberGivesString',
+  'ReturnsAssetGivesString',
+  'ReturnsAssets',
 ];
 
 const CALLS: { label: string; args: string[]; opts?: () => InvokeOptions }[] = [
@@ -145,7 +204,10 @@ const CALLS: { label: string; args: string[]; opts?: () => InvokeOptions }[] = [
   { label: 'empty function name', args: ['results:'] },
   { label: 'no arguments', args: [] },
   // Thrown values.
-  ...['Error', 'Custom', 'String', 'Number', 'Object', 'ObjectWithoutMessage', 'Reject', 'Sync', 'AfterWrite'].map((t) => ({ label: `throws ${t}`, args: [`throws:${t}`] })),
+  ...['Error', 'Custom', 'String', 'Number', 'Object', 'ObjectWithoutMessage', 'Reject', 'Sync', 'AfterWrite'].map((t) => ({
+    label: `throws ${t}`,
+    args: [`throws:${t}`],
+  })),
   // Hooks.
   { label: 'hooks: plain call', args: ['hooks:Echo', 'hi'] },
   { label: 'hooks: before throws', args: ['hooks:Echo', 'before'] },
@@ -166,7 +228,10 @@ const CALLS: { label: string; args: string[]; opts?: () => InvokeOptions }[] = [
   { label: 'params: string', args: ['params:String', '{"json":true}'] },
   { label: 'params: too few', args: ['params:Two', 'a'] },
   { label: 'params: too many', args: ['params:Two', 'a', 'b', 'c'] },
-  { label: 'params: asset', args: ['params:Asset', JSON.stringify({ ID: 'a9', Size: 3, Insured: true, Holder: { name: 'bo', org: 'O' }, Tags: ['t'] })] },
+  {
+    label: 'params: asset',
+    args: ['params:Asset', JSON.stringify({ ID: 'a9', Size: 3, Insured: true, Holder: { name: 'bo', org: 'O' }, Tags: ['t'] })],
+  },
   { label: 'params: partial asset', args: ['params:Asset', JSON.stringify({ ID: 'a9' })] },
   { label: 'params: asset with extra field', args: ['params:Asset', JSON.stringify({ ID: 'a9', extra: 1 })] },
   { label: 'params: asset with a wrong type', args: ['params:Asset', JSON.stringify({ ID: 'a9', Size: 'big' })] },
@@ -195,7 +260,11 @@ const CALLS: { label: string; args: string[]; opts?: () => InvokeOptions }[] = [
   { label: 'undecorated: no arguments', args: ['Undecorated:NoArgs'] },
   { label: 'undecorated: private', args: ['Undecorated:_private'] },
   // The context.
-  { label: 'context: client identity', args: ['context:Identity'], opts: () => ({ identity: peer.identity('Org2MSP', { role: 'auditor' }) }) },
+  {
+    label: 'context: client identity',
+    args: ['context:Identity'],
+    opts: () => ({ identity: peer.identity('Org2MSP', { role: 'auditor' }) }),
+  },
   { label: 'context: transient', args: ['context:Transient'], opts: () => ({ transient: { secret: 's3', other: 'x' } }) },
   { label: 'context: transient-only write', args: ['context:TransientWrite'], opts: () => ({ transient: { value: 'hidden' } }) },
   { label: 'context: transient-only write without data', args: ['context:TransientWrite'] },

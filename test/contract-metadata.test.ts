@@ -13,7 +13,9 @@ import { chaincodeFromContracts, metadataProblems, validateMetadata, type Contra
 
 // fabric-shim's own classes, loaded in-process.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const OfficialChaincode = require('fabric-shim/lib/contract-spi/chaincodefromcontract.js') as new (...a: unknown[]) => { metadata: unknown };
+const OfficialChaincode = require('fabric-shim/lib/contract-spi/chaincodefromcontract.js') as new (...a: unknown[]) => {
+  metadata: unknown;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Bootstrap = require('fabric-shim/lib/contract-spi/bootstrap.js') as { loadAndValidateMetadata(path: string): unknown };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -52,7 +54,11 @@ function fabricVerdict(doc: unknown): string | undefined {
 
 describe('fixtures', () => {
   it('the two contract sources differ only in their import line', () => {
-    const strip = (source: string) => source.split('\n').filter((l) => !l.startsWith('import ')).join('\n');
+    const strip = (source: string) =>
+      source
+        .split('\n')
+        .filter((l) => !l.startsWith('import '))
+        .join('\n');
     expect(strip(oursSource)).toBe(strip(officialSource));
     expect(oursSource).not.toBe(officialSource);
   });
@@ -119,18 +125,28 @@ describe('generated metadata vs fabric-shim', () => {
     expect(assets.transactions.some((t) => t.name === 'helperNotATransaction')).toBe(false);
     expect(contracts.info?.contractInstance).toEqual({ name: 'info', default: true });
     expect(contracts.PlainContract?.transactions).toEqual([
-      { name: 'Join', tags: ['SUBMIT', 'submitTx'], parameters: [
-        { name: 'arg0', description: 'Argument 0', schema: { type: 'string' } },
-        { name: 'arg1', description: 'Argument 1', schema: { type: 'string' } },
-      ] },
+      {
+        name: 'Join',
+        tags: ['SUBMIT', 'submitTx'],
+        parameters: [
+          { name: 'arg0', description: 'Argument 0', schema: { type: 'string' } },
+          { name: 'arg1', description: 'Argument 1', schema: { type: 'string' } },
+        ],
+      },
       { name: 'Ping', tags: ['SUBMIT', 'submitTx'] },
     ]);
     const schemas = (mine.components as { schemas: Record<string, unknown> }).schemas;
-    expect(schemas.PricedAsset).toEqual({ $id: 'PricedAsset', allOf: [{ type: 'object', properties: { Price: { type: 'number' } } }, { $ref: 'Asset' }] });
-    expect((schemas.Asset as { properties: unknown }).properties).toMatchObject({ Holder: { $ref: 'Owner' }, Tags: { type: 'array', items: { type: 'string' } } });
+    expect(schemas.PricedAsset).toEqual({
+      $id: 'PricedAsset',
+      allOf: [{ type: 'object', properties: { Price: { type: 'number' } } }, { $ref: 'Asset' }],
+    });
+    expect((schemas.Asset as { properties: unknown }).properties).toMatchObject({
+      Holder: { $ref: 'Owner' },
+      Tags: { type: 'array', items: { type: 'string' } },
+    });
   });
 
-  it('conforms to Fabric\'s contract metadata schema (ours and fabric-shim\'s validator agree)', () => {
+  it("conforms to Fabric's contract metadata schema (ours and fabric-shim's validator agree)", () => {
     expect(metadataProblems(mine)).toEqual([]);
     expect(fabricVerdict(mine)).toBeUndefined();
   });
@@ -140,16 +156,16 @@ describe('metadata schema', () => {
   const schemaDir = join(__dirname, '../node_modules/fabric-contract-api/schema');
   const load = (f: string) => JSON.parse(readFileSync(join(schemaDir, f), 'utf8')) as Record<string, unknown>;
 
-  it('accepts fabric-contract-api\'s sample example-full.json, as fabric-shim does', () => {
+  it("accepts fabric-contract-api's sample example-full.json, as fabric-shim does", () => {
     const doc = load('example-full.json');
     expect(fabricVerdict(doc)).toBeUndefined();
     expect(metadataProblems(doc)).toEqual([]);
   });
 
-  it('rejects fabric-contract-api\'s sample helloworld.json (its returns is an array), as fabric-shim does', () => {
+  it("rejects fabric-contract-api's sample helloworld.json (its returns is an array), as fabric-shim does", () => {
     const doc = load('helloworld.json');
     expect(fabricVerdict(doc)).toMatch(/returns/);
-    expect(metadataProblems(doc)).toEqual([{ instancePath: "/contracts/Greeting/transactions/3/returns", message: 'must be object' }]);
+    expect(metadataProblems(doc)).toEqual([{ instancePath: '/contracts/Greeting/transactions/3/returns', message: 'must be object' }]);
   });
 
   const broken: [string, unknown][] = [
@@ -158,10 +174,28 @@ describe('metadata schema', () => {
     ['info without version', { info: { title: 't' }, contracts: {} }],
     ['contract without transactions', { info: { title: 't', version: '1' }, contracts: { c: { name: 'c' } } }],
     ['transaction without name', { info: { title: 't', version: '1' }, contracts: { c: { name: 'c', transactions: [{ tag: ['x'] }] } } }],
-    ['parameter with unknown field', { info: { title: 't', version: '1' }, contracts: { c: { name: 'c', transactions: [{ name: 'x', parameters: [{ name: 'p', schema: {}, bogus: 1 }] }] } } }],
-    ['schema with unknown keyword', { info: { title: 't', version: '1' }, contracts: { c: { name: 'c', transactions: [{ name: 'x', returns: { typo: 'string' } }] } } }],
-    ['schema with a bad type name', { info: { title: 't', version: '1' }, contracts: { c: { name: 'c', transactions: [{ name: 'x', returns: { type: 'text' } }] } } }],
-    ['negative maxLength', { info: { title: 't', version: '1' }, contracts: { c: { name: 'c', transactions: [{ name: 'x', returns: { type: 'string', maxLength: -1 } }] } } }],
+    [
+      'parameter with unknown field',
+      {
+        info: { title: 't', version: '1' },
+        contracts: { c: { name: 'c', transactions: [{ name: 'x', parameters: [{ name: 'p', schema: {}, bogus: 1 }] }] } },
+      },
+    ],
+    [
+      'schema with unknown keyword',
+      { info: { title: 't', version: '1' }, contracts: { c: { name: 'c', transactions: [{ name: 'x', returns: { typo: 'string' } }] } } },
+    ],
+    [
+      'schema with a bad type name',
+      { info: { title: 't', version: '1' }, contracts: { c: { name: 'c', transactions: [{ name: 'x', returns: { type: 'text' } }] } } },
+    ],
+    [
+      'negative maxLength',
+      {
+        info: { title: 't', version: '1' },
+        contracts: { c: { name: 'c', transactions: [{ name: 'x', returns: { type: 'string', maxLength: -1 } }] } },
+      },
+    ],
     ['component without $id', { info: { title: 't', version: '1' }, contracts: {}, components: { schemas: { A: { type: 'object' } } } }],
     ['license without name', { info: { title: 't', version: '1', license: { url: 'http://x' } }, contracts: {} }],
   ];
@@ -176,7 +210,18 @@ describe('user-supplied metadata', () => {
   const supplied = {
     info: { title: 'from file', version: '9.9.9' },
     contracts: {
-      assets: { name: 'assets', transactions: [{ name: 'Scale', parameters: [{ name: 'value', schema: { type: 'number' } }, { name: 'factor', schema: { type: 'number' } }] }] },
+      assets: {
+        name: 'assets',
+        transactions: [
+          {
+            name: 'Scale',
+            parameters: [
+              { name: 'value', schema: { type: 'number' } },
+              { name: 'factor', schema: { type: 'number' } },
+            ],
+          },
+        ],
+      },
       info: { name: 'info', transactions: [] },
       PlainContract: { name: 'PlainContract', transactions: [] },
       'org.hyperledger.fabric': { name: 'org.hyperledger.fabric', transactions: [{ name: 'GetMetadata' }] },
@@ -184,8 +229,12 @@ describe('user-supplied metadata', () => {
   };
 
   it('replaces the generated contracts and info, and components are still generated (as fabric-shim)', () => {
-    const theirs = JSON.parse(JSON.stringify(new OfficialChaincode([...official.contracts], SERIALIZERS, JSON.parse(JSON.stringify(supplied)), 't', 'v').metadata)) as unknown;
-    const mine = JSON.parse(JSON.stringify(chaincodeFromContracts([...ours.contracts], { metadata: supplied, title: 't', version: 'v' }).metadata)) as Record<string, unknown>;
+    const theirs = JSON.parse(
+      JSON.stringify(new OfficialChaincode([...official.contracts], SERIALIZERS, JSON.parse(JSON.stringify(supplied)), 't', 'v').metadata),
+    ) as unknown;
+    const mine = JSON.parse(
+      JSON.stringify(chaincodeFromContracts([...ours.contracts], { metadata: supplied, title: 't', version: 'v' }).metadata),
+    ) as Record<string, unknown>;
     expect(mine).toEqual(theirs);
     expect(mine.info).toEqual(supplied.info);
   });
@@ -193,7 +242,11 @@ describe('user-supplied metadata', () => {
   it('must name every contract, including org.hyperledger.fabric', () => {
     const partial = { ...supplied, contracts: { assets: supplied.contracts.assets } };
     expect(() => chaincodeFromContracts([...ours.contracts], { metadata: partial })).toThrow(
-      JSON.stringify(['Missing contract info in metadata', 'Missing contract PlainContract in metadata', 'Missing contract org.hyperledger.fabric in metadata']),
+      JSON.stringify([
+        'Missing contract info in metadata',
+        'Missing contract PlainContract in metadata',
+        'Missing contract org.hyperledger.fabric in metadata',
+      ]),
     );
   });
 });

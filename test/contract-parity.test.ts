@@ -11,7 +11,9 @@ import { chaincodeFromContracts } from '../src/contract';
 import type { ChaincodeResponse } from '../src/index';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const OfficialChaincode = require('fabric-shim/lib/contract-spi/chaincodefromcontract.js') as new (...a: unknown[]) => { Invoke(stub: unknown): Promise<ChaincodeResponse> };
+const OfficialChaincode = require('fabric-shim/lib/contract-spi/chaincodefromcontract.js') as new (...a: unknown[]) => {
+  Invoke(stub: unknown): Promise<ChaincodeResponse>;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { JSONSerializer } = require('fabric-contract-api') as { JSONSerializer: unknown };
 
@@ -59,7 +61,13 @@ describe('fabric-shim parity over a scripted sequence of calls', () => {
   let pem: string;
   const theirState = new Map<string, Buffer>();
   const myState = new Map<string, Buffer>();
-  const theirs = new OfficialChaincode([...official.contracts], { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } }, {}, 'asset-cc', '1.0.0');
+  const theirs = new OfficialChaincode(
+    [...official.contracts],
+    { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
+    {},
+    'asset-cc',
+    '1.0.0',
+  );
   const mine = chaincodeFromContracts([...ours.contracts], { title: 'asset-cc', version: '1.0.0' });
 
   beforeAll(async () => {

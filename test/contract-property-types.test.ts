@@ -24,18 +24,28 @@ export class OfficialBroken {
 }
 
 class Uses extends Contract {
-  @Transaction() async Put(ctx: Context, id: string): Promise<string> { void ctx; return id; }
+  @Transaction() async Put(ctx: Context, id: string): Promise<string> {
+    void ctx;
+    return id;
+  }
 }
 
 class OfficialUses extends official.Contract {
-  @official.Transaction() async Put(ctx: official.Context, id: string): Promise<string> { void ctx; return id; }
+  @official.Transaction() async Put(ctx: official.Context, id: string): Promise<string> {
+    void ctx;
+    return id;
+  }
 }
 
 it('fabric-shim refuses to start', () => {
   const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: official.JSONSerializer } };
-  expect(() => new OfficialChaincode([OfficialUses], serializers, {}, 't', '1')).toThrow("can't resolve reference Object from id OfficialBroken");
+  expect(() => new OfficialChaincode([OfficialUses], serializers, {}, 't', '1')).toThrow(
+    "can't resolve reference Object from id OfficialBroken",
+  );
 });
 
 it('we refuse to start, naming the class and the property', () => {
-  expect(() => chaincodeFromContracts([Uses])).toThrow(/^@Object Broken: property 'ID' has type 'Object', which is not a known type; TypeScript emitted design:type Object: annotate it/);
+  expect(() => chaincodeFromContracts([Uses])).toThrow(
+    /^@Object Broken: property 'ID' has type 'Object', which is not a known type; TypeScript emitted design:type Object: annotate it/,
+  );
 });

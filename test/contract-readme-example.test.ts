@@ -22,7 +22,12 @@ beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'readme-contract-'));
   const source = example.replace("from 'fabric-shim-ts/contract'", `from ${JSON.stringify(path.join(__dirname, '..', 'src', 'contract'))}`);
   const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, experimentalDecorators: true, emitDecoratorMetadata: true },
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+    },
   });
   writeFileSync(path.join(dir, 'index.js'), outputText);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,14 +42,18 @@ it('the example is the one README shows, importing the contract API', () => {
 
 it('emits a real design:type for every property (none is Object)', () => {
   // What tsc emits for a property is what the metadata gets: design:type must not be Object.
-  const { outputText } = ts.transpileModule(example, { compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, target: ts.ScriptTarget.ES2022 } });
+  const { outputText } = ts.transpileModule(example, {
+    compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, target: ts.ScriptTarget.ES2022 },
+  });
   expect(outputText).not.toMatch(/"design:type", Object\)/);
 });
 
 it('starts, with typed properties in the metadata, and answers', async () => {
   const cc = chaincodeFromContracts(contracts, { title: 'readme', version: '1' });
   expect(cc.metadata.components.schemas.Asset).toEqual({
-    $id: 'Asset', type: 'object', properties: { ID: { type: 'string' }, Owner: { type: 'string' }, Value: { type: 'number' } },
+    $id: 'Asset',
+    type: 'object',
+    properties: { ID: { type: 'string' }, Owner: { type: 'string' }, Value: { type: 'number' } },
   });
   const pem = await creatorPem();
   const state = new Map<string, Buffer>();

@@ -106,7 +106,7 @@ describe('routing', () => {
     expect(r).toMatchObject({ status: 500, message: 'Contract name is not known: nope' });
   });
 
-  it('answers a call without arguments with fabric-shim\'s default success', async () => {
+  it("answers a call without arguments with fabric-shim's default success", async () => {
     const r = await call(chaincodeFromContracts([First]));
     expect(r.status).toBe(200);
     expect(text(r)).toBe('Default initiator successful.');
@@ -118,7 +118,7 @@ describe('routing', () => {
     expect(text(r)).toBe('first Org1MSP');
   });
 
-  it('answers a thrown non-Error with its message property, as fabric-shim (a string has none: \'\')', async () => {
+  it("answers a thrown non-Error with its message property, as fabric-shim (a string has none: '')", async () => {
     expect(await call(chaincodeFromContracts([Second]), 'Throws')).toMatchObject({ status: 500, message: '' });
   });
 
@@ -192,15 +192,19 @@ describe('hooks', () => {
     expect(events).toEqual(['unknown']);
   });
 
-  it('the default unknownTransaction answers fabric-contract-api\'s error', async () => {
+  it("the default unknownTransaction answers fabric-contract-api's error", async () => {
     const r = await call(chaincodeFromContracts([First]), 'first:Missing');
     expect(r).toMatchObject({ status: 500, message: "You've asked to invoke a function that does not exist: first:Missing" });
   });
 
   it('methods not marked @Transaction are not callable when others are', async () => {
     class Mixed extends Contract {
-      @Transaction() async Visible(): Promise<string> { return 'v'; }
-      async Hidden(): Promise<string> { return 'h'; }
+      @Transaction() async Visible(): Promise<string> {
+        return 'v';
+      }
+      async Hidden(): Promise<string> {
+        return 'h';
+      }
     }
     const cc = chaincodeFromContracts([Mixed]);
     expect(text(await call(cc, 'Visible'))).toBe('v');
@@ -211,8 +215,12 @@ describe('hooks', () => {
 describe('context', () => {
   it('builds clientIdentity only when used', async () => {
     class Lazy extends Contract {
-      @Transaction() async NoIdentity(): Promise<string> { return 'fine'; }
-      @Transaction() async WithIdentity(ctx: Context): Promise<string> { return ctx.clientIdentity.getMSPID(); }
+      @Transaction() async NoIdentity(): Promise<string> {
+        return 'fine';
+      }
+      @Transaction() async WithIdentity(ctx: Context): Promise<string> {
+        return ctx.clientIdentity.getMSPID();
+      }
     }
     const cc = chaincodeFromContracts([Lazy]);
     const broken = (args: string[]) => new FakeStub(args, new Map(), 'not a certificate').asStub();

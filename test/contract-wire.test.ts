@@ -64,9 +64,12 @@ describe('contracts over the mock peer', () => {
     expect((await cc.invoke(['assets:AssetExists', 'a1'])).payload.toString()).toBe('true');
   });
 
-  it('answers a thrown error with its message and an unknown function with fabric\'s error', async () => {
+  it("answers a thrown error with its message and an unknown function with fabric's error", async () => {
     expect(await cc.invoke(['assets:ReadAsset', 'nope'])).toMatchObject({ status: 500, message: 'The asset nope does not exist' });
-    expect(await cc.invoke(['assets:Fly'])).toMatchObject({ status: 500, message: "You've asked to invoke a function that does not exist: assets:Fly" });
+    expect(await cc.invoke(['assets:Fly'])).toMatchObject({
+      status: 500,
+      message: "You've asked to invoke a function that does not exist: assets:Fly",
+    });
   });
 
   it('runs Init through the same routing', async () => {

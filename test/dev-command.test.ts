@@ -75,7 +75,15 @@ test('chaincode names from package names; what the watcher ignores', () => {
   expect(chaincodeNameOf('basic')).toBe('basic');
   const root = '/p';
   expect(ignoredPath(root, ['/p/.fabric-dev', '/p/dist'], '/p/src/a.ts')).toBe(false);
-  for (const path of ['/p/dist/a.js', '/p/.fabric-dev/x', '/p/node_modules/x/y.js', '/p/.git/index', '/p/src/.a.ts.swp', '/p/src/a.ts~', '/p/tsconfig.tsbuildinfo']) {
+  for (const path of [
+    '/p/dist/a.js',
+    '/p/.fabric-dev/x',
+    '/p/node_modules/x/y.js',
+    '/p/.git/index',
+    '/p/src/.a.ts.swp',
+    '/p/src/a.ts~',
+    '/p/tsconfig.tsbuildinfo',
+  ]) {
     expect(ignoredPath(root, ['/p/.fabric-dev', '/p/dist'], path)).toBe(true);
   }
 });

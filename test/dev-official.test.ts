@@ -39,5 +39,7 @@ test('the test-network application against an official fabric-contract-api packa
   expect(run.stdout).toMatch(/\*\*\* Transaction [0-9a-f]{64} committed in block \d+/);
   expect(run.stdout).toContain('previous owner Tom');
   expect(run.stdout).toContain('The asset asset70 does not exist');
-  console.log(`fabric-shim-ts dev --tls (official shim, no build): start to first successful submit ${Math.round((run.firstCommitAt ?? NaN) - startedAt)} ms`);
+  console.log(
+    `fabric-shim-ts dev --tls (official shim, no build): start to first successful submit ${Math.round((run.firstCommitAt ?? NaN) - startedAt)} ms`,
+  );
 }, 120_000);

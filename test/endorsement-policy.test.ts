@@ -29,7 +29,10 @@ function describePolicy(bytes: Uint8Array) {
   return {
     version: spe.getVersion(),
     n: rule?.getNOutOf()?.getN(),
-    signedBy: rule?.getNOutOf()?.getRulesList().map((r) => (r.hasSignedBy() ? r.getSignedBy() : 'not signedBy')),
+    signedBy: rule
+      ?.getNOutOf()
+      ?.getRulesList()
+      .map((r) => (r.hasSignedBy() ? r.getSignedBy() : 'not signedBy')),
     principals: spe.getIdentitiesList().map((p) => {
       const role = msp.MSPRole.deserializeBinary(p.getPrincipal_asU8());
       return { classification: p.getPrincipalClassification(), mspId: role.getMspIdentifier(), role: role.getRole() };
@@ -42,9 +45,21 @@ describe('KeyEndorsementPolicy: same bytes as fabric-shim', () => {
     [],
     [['MEMBER', 'Org1MSP']],
     [['PEER', 'Org1MSP']],
-    [['PEER', 'Org1MSP'], ['MEMBER', 'Org2MSP']],
-    [['MEMBER', 'Org1MSP'], ['MEMBER', 'Org2MSP'], ['PEER', 'Org3MSP'], ['PEER', 'Org4MSP']],
-    [['MEMBER', 'AlphaMSP'], ['PEER', 'BetaMSP'], ['MEMBER', 'alphaMSP']],
+    [
+      ['PEER', 'Org1MSP'],
+      ['MEMBER', 'Org2MSP'],
+    ],
+    [
+      ['MEMBER', 'Org1MSP'],
+      ['MEMBER', 'Org2MSP'],
+      ['PEER', 'Org3MSP'],
+      ['PEER', 'Org4MSP'],
+    ],
+    [
+      ['MEMBER', 'AlphaMSP'],
+      ['PEER', 'BetaMSP'],
+      ['MEMBER', 'alphaMSP'],
+    ],
   ];
   test.each(cases.map((c) => [c.map(([r, m]) => `${r}:${m}`).join(',') || '(no orgs)', c] as const))('%s', (_name, orgs) => {
     const ours = new KeyEndorsementPolicy();
@@ -102,7 +117,13 @@ describe('KeyEndorsementPolicy: same bytes as fabric-shim', () => {
     ours.addOrgs('MEMBER', 'Org1MSP', 'Org2MSP');
     expect(ours.listOrgs()).toEqual(['Org3MSP', 'Org1MSP', 'Org2MSP']);
     expect(hex(ours.getPolicy())).toBe(
-      hex(officialBytes([['MEMBER', 'Org1MSP'], ['MEMBER', 'Org2MSP'], ['PEER', 'Org3MSP']])),
+      hex(
+        officialBytes([
+          ['MEMBER', 'Org1MSP'],
+          ['MEMBER', 'Org2MSP'],
+          ['PEER', 'Org3MSP'],
+        ]),
+      ),
     );
   });
 });

@@ -5,7 +5,7 @@
  */
 import { ShimError } from '../src/errors';
 
-test('a ShimError prints, serialises and enumerates as fabric-shim\'s plain Error', () => {
+test("a ShimError prints, serialises and enumerates as fabric-shim's plain Error", () => {
   const text = 'collection mychannel/cc/nosuch could not be found';
   const ours = new ShimError('PEER_ERROR', text, { txId: 'tx1', channelId: 'ch', requestType: 'GET_STATE' });
   const official = new Error(text);
@@ -21,6 +21,12 @@ test('its details are still there, and instanceof tells it apart', () => {
   const e = new ShimError('STREAM_CLOSED', 'gone', { txId: 'tx1', channelId: 'ch', requestType: 'PUT_STATE', grpcCode: 14, cause });
   expect(e).toBeInstanceOf(ShimError);
   expect(e).toBeInstanceOf(Error);
-  expect({ code: e.code, txId: e.txId, channelId: e.channelId, requestType: e.requestType, grpcCode: e.grpcCode, cause: e.cause })
-    .toEqual({ code: 'STREAM_CLOSED', txId: 'tx1', channelId: 'ch', requestType: 'PUT_STATE', grpcCode: 14, cause });
+  expect({ code: e.code, txId: e.txId, channelId: e.channelId, requestType: e.requestType, grpcCode: e.grpcCode, cause: e.cause }).toEqual({
+    code: 'STREAM_CLOSED',
+    txId: 'tx1',
+    channelId: 'ch',
+    requestType: 'PUT_STATE',
+    grpcCode: 14,
+    cause,
+  });
 });

@@ -14,10 +14,14 @@ let gateway: Gateway;
 beforeAll(async () => {
   peer = await MockPeer.start({ gateway: true, txTimeoutMs: 10_000 });
   const registered = peer.waitForChaincode('official');
-  child = spawn(process.execPath, [path.join(__dirname, 'support', 'official-chaincode.js'), '--peer.address', peer.address, '--chaincode-id-name', 'official:1'], {
-    env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'warning' },
-    stdio: 'ignore',
-  });
+  child = spawn(
+    process.execPath,
+    [path.join(__dirname, 'support', 'official-chaincode.js'), '--peer.address', peer.address, '--chaincode-id-name', 'official:1'],
+    {
+      env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'warning' },
+      stdio: 'ignore',
+    },
+  );
   await registered;
   client = new grpc.Client(peer.address, grpc.credentials.createInsecure());
   gateway = connect({ client, ...(await peer.gatewayCredentials()) });

@@ -2,7 +2,16 @@
 // gRPC on loopback: evaluate, submit, submitAsync + commit status, an MVCC conflict, endorsement
 // errors with details, and bad input that fails with a clear status while the peer keeps serving.
 import * as grpc from '@grpc/grpc-js';
-import { checkpointers, connect, EndorseError, GatewayError, StatusCode, type ChaincodeEvent, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
+import {
+  checkpointers,
+  connect,
+  EndorseError,
+  GatewayError,
+  StatusCode,
+  type ChaincodeEvent,
+  type Contract,
+  type Gateway,
+} from '@hyperledger/fabric-gateway';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { Shim, type ChaincodeInterface, type ChaincodeStub } from '../src';
 import { EvaluateRequestSchema, SubmitRequestSchema } from '../src/gen/gateway/gateway_pb';
@@ -51,10 +60,16 @@ const text = (bytes: Uint8Array) => Buffer.from(bytes).toString('utf8');
 /** Calls a gateway method with raw request bytes, as a client that bypasses the SDK would. */
 function rawCall(client: grpc.Client, method: string, request: Uint8Array): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    client.makeUnaryRequest(`/gateway.Gateway/${method}`, (b: Buffer) => b, (b: Buffer) => b, Buffer.from(request), (err, value) => {
-      if (err) reject(err);
-      else resolve(value as Buffer);
-    });
+    client.makeUnaryRequest(
+      `/gateway.Gateway/${method}`,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      Buffer.from(request),
+      (err, value) => {
+        if (err) reject(err);
+        else resolve(value as Buffer);
+      },
+    );
   });
 }
 
@@ -168,7 +183,13 @@ describe('MockPeer gateway with @hyperledger/fabric-gateway', () => {
     const iterator = events[Symbol.asyncIterator]();
     const next = async (): Promise<ChaincodeEvent> => (await iterator.next()).value as ChaincodeEvent;
     const e1 = await next();
-    expect([e1.eventName, text(e1.payload), e1.transactionId, e1.blockNumber, e1.chaincodeName]).toEqual(['Put', 'ev1', first.getTransactionId(), firstStatus.blockNumber, 'basic']);
+    expect([e1.eventName, text(e1.payload), e1.transactionId, e1.blockNumber, e1.chaincodeName]).toEqual([
+      'Put',
+      'ev1',
+      first.getTransactionId(),
+      firstStatus.blockNumber,
+      'basic',
+    ]);
     const second = await contract.submitAsync('put', { arguments: ['ev2', '2'] }); // committed while the stream is open
     const e2 = await next();
     expect([text(e2.payload), e2.transactionId]).toEqual(['ev2', second.getTransactionId()]);
@@ -224,10 +245,18 @@ describe('MockPeer gateway with @hyperledger/fabric-gateway', () => {
   });
 
   it('an unknown chaincode or channel is FAILED_PRECONDITION naming it', async () => {
-    const unknownCc = (await gateway.getNetwork('mychannel').getContract('nope').evaluateTransaction('get', 'x').catch((e: unknown) => e)) as GatewayError;
+    const unknownCc = (await gateway
+      .getNetwork('mychannel')
+      .getContract('nope')
+      .evaluateTransaction('get', 'x')
+      .catch((e: unknown) => e)) as GatewayError;
     expect(unknownCc.code).toBe(grpc.status.FAILED_PRECONDITION);
     expect(unknownCc.message).toContain('no peers available to evaluate chaincode nope in channel mychannel');
-    const unknownChannel = (await gateway.getNetwork('elsewhere').getContract('basic').submitTransaction('put', 'k', 'v').catch((e: unknown) => e)) as GatewayError;
+    const unknownChannel = (await gateway
+      .getNetwork('elsewhere')
+      .getContract('basic')
+      .submitTransaction('put', 'k', 'v')
+      .catch((e: unknown) => e)) as GatewayError;
     expect(unknownChannel.code).toBe(grpc.status.FAILED_PRECONDITION);
     expect(unknownChannel.message).toContain('has not joined channel elsewhere');
   });
@@ -235,7 +264,11 @@ describe('MockPeer gateway with @hyperledger/fabric-gateway', () => {
   it('an identity of an MSP the peer does not know is denied', async () => {
     const stranger = await new IdentityFactory().identity('StrangerMSP');
     const other = connect({ client, ...gatewayCredentials(stranger) });
-    const error = (await other.getNetwork('mychannel').getContract('basic').evaluateTransaction('get', 'a1').catch((e: unknown) => e)) as GatewayError;
+    const error = (await other
+      .getNetwork('mychannel')
+      .getContract('basic')
+      .evaluateTransaction('get', 'a1')
+      .catch((e: unknown) => e)) as GatewayError;
     expect(error.code).toBe(grpc.status.ABORTED);
     expect(error.details[0]?.message).toContain('MSP StrangerMSP');
     other.close();
@@ -244,15 +277,28 @@ describe('MockPeer gateway with @hyperledger/fabric-gateway', () => {
   it('bad input gets a clear gRPC error, nothing is committed, and the peer keeps serving', async () => {
     const height = peer.ledger.blockHeight();
     const expectStatus = async (call: Promise<unknown>, code: grpc.status, message: string) => {
-      const error = (await call.then(() => undefined, (e: unknown) => e)) as grpc.ServiceError | undefined;
+      const error = (await call.then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as grpc.ServiceError | undefined;
       expect(error?.code).toBe(code);
       expect(error?.details).toContain(message);
     };
-    await expectStatus(rawCall(client, 'Evaluate', Buffer.from([0xff, 0xff, 0xff])), grpc.status.INVALID_ARGUMENT, 'invalid evaluate request');
-    await expectStatus(rawCall(client, 'Evaluate', toBinary(EvaluateRequestSchema, create(EvaluateRequestSchema, { channelId: 'mychannel' }))),
-      grpc.status.INVALID_ARGUMENT, 'failed to unpack transaction proposal: a signed proposal is required');
-    await expectStatus(rawCall(client, 'Submit', toBinary(SubmitRequestSchema, create(SubmitRequestSchema, { channelId: 'mychannel' }))),
-      grpc.status.INVALID_ARGUMENT, 'a prepared transaction is required');
+    await expectStatus(
+      rawCall(client, 'Evaluate', Buffer.from([0xff, 0xff, 0xff])),
+      grpc.status.INVALID_ARGUMENT,
+      'invalid evaluate request',
+    );
+    await expectStatus(
+      rawCall(client, 'Evaluate', toBinary(EvaluateRequestSchema, create(EvaluateRequestSchema, { channelId: 'mychannel' }))),
+      grpc.status.INVALID_ARGUMENT,
+      'failed to unpack transaction proposal: a signed proposal is required',
+    );
+    await expectStatus(
+      rawCall(client, 'Submit', toBinary(SubmitRequestSchema, create(SubmitRequestSchema, { channelId: 'mychannel' }))),
+      grpc.status.INVALID_ARGUMENT,
+      'a prepared transaction is required',
+    );
 
     // A real endorsed transaction, submitted unsigned, with a garbage payload, and with a wrong signature.
     // Offline signing: no signer in the gateway; with `hash` the identity, digests are the messages themselves.
@@ -264,16 +310,33 @@ describe('MockPeer gateway with @hyperledger/fabric-gateway', () => {
     const transaction = await signedProposal.endorse();
     const txId = transaction.getTransactionId();
     const envelopeRequest = (signature: Uint8Array, payload?: Uint8Array) => {
-      const request = create(SubmitRequestSchema, { transactionId: txId, channelId: 'mychannel', preparedTransaction: { payload: payload ?? transaction.getDigest(), signature } });
+      const request = create(SubmitRequestSchema, {
+        transactionId: txId,
+        channelId: 'mychannel',
+        preparedTransaction: { payload: payload ?? transaction.getDigest(), signature },
+      });
       return toBinary(SubmitRequestSchema, request);
     };
-    await expectStatus(rawCall(client, 'Submit', envelopeRequest(new Uint8Array(0))), grpc.status.INVALID_ARGUMENT, 'prepared transaction must be signed');
+    await expectStatus(
+      rawCall(client, 'Submit', envelopeRequest(new Uint8Array(0))),
+      grpc.status.INVALID_ARGUMENT,
+      'prepared transaction must be signed',
+    );
     // A submit naming a transaction id the envelope does not carry (one this peer never endorsed).
-    const unknownTxId = toBinary(SubmitRequestSchema, create(SubmitRequestSchema, {
-      transactionId: 'f'.repeat(64), channelId: 'mychannel', preparedTransaction: { payload: transaction.getDigest(), signature: await signer(transaction.getDigest()) },
-    }));
+    const unknownTxId = toBinary(
+      SubmitRequestSchema,
+      create(SubmitRequestSchema, {
+        transactionId: 'f'.repeat(64),
+        channelId: 'mychannel',
+        preparedTransaction: { payload: transaction.getDigest(), signature: await signer(transaction.getDigest()) },
+      }),
+    );
     await expectStatus(rawCall(client, 'Submit', unknownTxId), grpc.status.INVALID_ARGUMENT, `not ${'f'.repeat(64)} on mychannel`);
-    await expectStatus(rawCall(client, 'Submit', envelopeRequest(new Uint8Array([1]), Buffer.from('not a payload'))), grpc.status.INVALID_ARGUMENT, 'malformed prepared transaction');
+    await expectStatus(
+      rawCall(client, 'Submit', envelopeRequest(new Uint8Array([1]), Buffer.from('not a payload'))),
+      grpc.status.INVALID_ARGUMENT,
+      'malformed prepared transaction',
+    );
     const forged = unsignedGateway.newSignedTransaction(transaction.getBytes(), await signer(Buffer.from('something else')));
     const forgedError = (await forged.submit().catch((e: unknown) => e)) as GatewayError;
     expect(forgedError.code).toBe(grpc.status.ABORTED);

@@ -35,7 +35,8 @@ const chaincode = {
   },
 };
 
-const input = (...args: string[]): Uint8Array => toBinary(ChaincodeInputSchema, create(ChaincodeInputSchema, { args: args.map((a) => Buffer.from(a)) }));
+const input = (...args: string[]): Uint8Array =>
+  toBinary(ChaincodeInputSchema, create(ChaincodeInputSchema, { args: args.map((a) => Buffer.from(a)) }));
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 /**
  * A row waits for the messages it expects (on the stream's send events); one that never comes
@@ -60,8 +61,12 @@ function handlerIn(phase: Phase, readyPayload?: Uint8Array): Running {
   const handler = new ChaincodeHandler(chaincode, stream, { chaincodeId: CC, logger: quiet });
   let outcome: 'pending' | 'resolved' | ShimError = 'pending';
   handler.run().then(
-    () => { outcome = 'resolved'; },
-    (err: unknown) => { outcome = err as ShimError; },
+    () => {
+      outcome = 'resolved';
+    },
+    (err: unknown) => {
+      outcome = err as ShimError;
+    },
   );
   expect(stream.sent.map((m) => Type[m.type])).toEqual(['REGISTER']);
   if (phase !== 'created') stream.deliver({ type: Type.REGISTERED });
@@ -100,14 +105,23 @@ async function sentFrom(stream: MemoryStream, from: number, count: number): Prom
 
 async function expectSent(stream: MemoryStream, from: number, expected: readonly Sent[]): Promise<void> {
   const got = await sentFrom(stream, from, expected.length);
-  expect(got.map((m, i) => view(m, expected[i]))).toEqual(expected.map((e) => {
-    const p = e.payload;
-    if (p instanceof RegExp) return { ...e, payload: expect.stringMatching(p) };
-    if (p !== undefined && typeof p !== 'string') {
-      return { ...e, payload: { status: p.status, payload: p.payload ?? '', message: p.message instanceof RegExp ? expect.stringMatching(p.message) : (p.message ?? '') } };
-    }
-    return e;
-  }));
+  expect(got.map((m, i) => view(m, expected[i]))).toEqual(
+    expected.map((e) => {
+      const p = e.payload;
+      if (p instanceof RegExp) return { ...e, payload: expect.stringMatching(p) };
+      if (p !== undefined && typeof p !== 'string') {
+        return {
+          ...e,
+          payload: {
+            status: p.status,
+            payload: p.payload ?? '',
+            message: p.message instanceof RegExp ? expect.stringMatching(p.message) : (p.message ?? ''),
+          },
+        };
+      }
+      return e;
+    }),
+  );
 }
 
 /** The ERROR text a state answers a message it cannot take with (handler.refuse). */
@@ -131,11 +145,11 @@ const none: readonly Sent[] = [];
 
 /** The table. Every row runs in each of the three states. */
 const rows: Record<string, Row> = {
-  'KEEPALIVE': {
+  KEEPALIVE: {
     msg: { type: Type.KEEPALIVE },
     sends: { created: [keepalive], established: [keepalive], ready: [keepalive] },
   },
-  'REGISTERED': {
+  REGISTERED: {
     msg: { type: Type.REGISTERED },
     sends: { created: none, established: none, ready: none },
     next: { created: 'established' },
@@ -150,7 +164,7 @@ const rows: Record<string, Row> = {
     sends: { created: none, established: none, ready: none },
     next: { created: 'established' },
   },
-  'READY': {
+  READY: {
     msg: { type: Type.READY, txid: 'tx1' },
     sends: { created: [refused('READY', 'created')], established: none, ready: [refused('READY', 'ready')] },
     next: { established: 'ready' },
@@ -160,7 +174,7 @@ const rows: Record<string, Row> = {
     sends: { created: none, established: none, ready: none },
     next: { established: 'ready' },
   },
-  'INIT': {
+  INIT: {
     msg: { type: Type.INIT, txid: 'tx1', payload: input('init') },
     sends: {
       created: [refused('INIT', 'created', input('init').length)],
@@ -168,7 +182,7 @@ const rows: Record<string, Row> = {
       ready: [{ type: 'COMPLETED', txid: 'tx1', payload: { status: 200, payload: 'init-ok' } }],
     },
   },
-  'TRANSACTION': {
+  TRANSACTION: {
     msg: { type: Type.TRANSACTION, txid: 'tx1', payload: input('go') },
     sends: {
       created: [refused('TRANSACTION', 'created', input('go').length)],
@@ -193,7 +207,7 @@ const rows: Record<string, Row> = {
     msg: { type: Type.RESPONSE, txid: 'tx1', payload: Buffer.from('v') },
     sends: { created: none, established: none, ready: none },
   },
-  'ERROR': {
+  ERROR: {
     msg: { type: Type.ERROR, txid: 'tx1', payload: Buffer.from('no such chaincode') },
     // Before READY: the peer refusing the registration (run() rejects, the stream is ended).
     // Once ready: an answer to nothing waiting, dropped.
@@ -202,15 +216,27 @@ const rows: Record<string, Row> = {
   },
   'COMPLETED (never sent by a peer)': {
     msg: { type: Type.COMPLETED, txid: 'tx1' },
-    sends: { created: [refused('COMPLETED', 'created')], established: [refused('COMPLETED', 'established')], ready: [refused('COMPLETED', 'ready')] },
+    sends: {
+      created: [refused('COMPLETED', 'created')],
+      established: [refused('COMPLETED', 'established')],
+      ready: [refused('COMPLETED', 'ready')],
+    },
   },
   'GET_STATE (a chaincode-side request)': {
     msg: { type: Type.GET_STATE, txid: 'tx1', payload: Buffer.from('k') },
-    sends: { created: [refused('GET_STATE', 'created', 1)], established: [refused('GET_STATE', 'established', 1)], ready: [refused('GET_STATE', 'ready', 1)] },
+    sends: {
+      created: [refused('GET_STATE', 'created', 1)],
+      established: [refused('GET_STATE', 'established', 1)],
+      ready: [refused('GET_STATE', 'ready', 1)],
+    },
   },
-  'REGISTER (the chaincode\'s own first message)': {
+  "REGISTER (the chaincode's own first message)": {
     msg: { type: Type.REGISTER, txid: 'tx1' },
-    sends: { created: [refused('REGISTER', 'created')], established: [refused('REGISTER', 'established')], ready: [refused('REGISTER', 'ready')] },
+    sends: {
+      created: [refused('REGISTER', 'created')],
+      established: [refused('REGISTER', 'established')],
+      ready: [refused('REGISTER', 'ready')],
+    },
   },
   'an unknown type (99)': {
     msg: { type: 99, txid: 'tx1', payload: MALFORMED_PAYLOAD },
@@ -227,33 +253,42 @@ const cases = Object.entries(rows).flatMap(([name, row]) =>
 );
 
 describe('state x inbound message type', () => {
-  test.each(cases)('%s, %s', async (state, _name, row) => {
-    const { stream, handler, outcome } = handlerIn(state);
-    stream.deliver({ ...row.msg, channelId: CH });
-    await expectSent(stream, 0, row.sends[state]);
-    const next = row.next?.[state] ?? state;
-    expect(handler.phase).toBe(next);
-    if (next === 'closed') {
-      // Only an ERROR before READY closes: the registration was refused.
-      expect(outcome()).toBeInstanceOf(ShimError);
-      expect(outcome()).toMatchObject({ code: 'PEER_ERROR', message: `peer memory refused chaincode ${CC}: no such chaincode` });
-      expect(stream.closed).toBe('end');
-      await expect(handler.ready).rejects.toMatchObject({ code: 'PEER_ERROR' });
-    } else {
-      expect(outcome()).toBe('pending');
-      expect(stream.closed).toBeUndefined();
-    }
-    handler.close();
-  }, MESSAGE_WAIT_MS);
+  test.each(cases)(
+    '%s, %s',
+    async (state, _name, row) => {
+      const { stream, handler, outcome } = handlerIn(state);
+      stream.deliver({ ...row.msg, channelId: CH });
+      await expectSent(stream, 0, row.sends[state]);
+      const next = row.next?.[state] ?? state;
+      expect(handler.phase).toBe(next);
+      if (next === 'closed') {
+        // Only an ERROR before READY closes: the registration was refused.
+        expect(outcome()).toBeInstanceOf(ShimError);
+        expect(outcome()).toMatchObject({ code: 'PEER_ERROR', message: `peer memory refused chaincode ${CC}: no such chaincode` });
+        expect(stream.closed).toBe('end');
+        await expect(handler.ready).rejects.toMatchObject({ code: 'PEER_ERROR' });
+      } else {
+        expect(outcome()).toBe('pending');
+        expect(stream.closed).toBeUndefined();
+      }
+      handler.close();
+    },
+    MESSAGE_WAIT_MS,
+  );
 });
 
 describe('READY: what the peer announces', () => {
-  const params = (p: Partial<{ useWriteBatch: boolean; maxSizeWriteBatch: number; useGetMultipleKeys: boolean; maxSizeGetMultipleKeys: number }>): Uint8Array =>
-    toBinary(ChaincodeAdditionalParamsSchema, create(ChaincodeAdditionalParamsSchema, p));
+  const params = (
+    p: Partial<{ useWriteBatch: boolean; maxSizeWriteBatch: number; useGetMultipleKeys: boolean; maxSizeGetMultipleKeys: number }>,
+  ): Uint8Array => toBinary(ChaincodeAdditionalParamsSchema, create(ChaincodeAdditionalParamsSchema, p));
   const off = { useWriteBatch: false, maxSizeWriteBatch: 0, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 0 };
 
   test.each([
-    ['a 3.1 peer (ChaincodeAdditionalParams)', params({ useWriteBatch: true, maxSizeWriteBatch: 1000, useGetMultipleKeys: true, maxSizeGetMultipleKeys: 1000 }), { useWriteBatch: true, maxSizeWriteBatch: 1000, useGetMultipleKeys: true, maxSizeGetMultipleKeys: 1000 }],
+    [
+      'a 3.1 peer (ChaincodeAdditionalParams)',
+      params({ useWriteBatch: true, maxSizeWriteBatch: 1000, useGetMultipleKeys: true, maxSizeGetMultipleKeys: 1000 }),
+      { useWriteBatch: true, maxSizeWriteBatch: 1000, useGetMultipleKeys: true, maxSizeGetMultipleKeys: 1000 },
+    ],
     ['a 3.0 peer (empty READY)', undefined, off],
     ['an undecodable payload (plain protocol)', MALFORMED_PAYLOAD, off],
   ] as const)('%s', async (_name, payload, capabilities) => {
@@ -272,30 +307,58 @@ describe('ready, one transaction waiting on its GET_STATE', () => {
     const asked = stream.nextSent();
     stream.deliver({ type: Type.TRANSACTION, txid: 'tx1', channelId: CH, payload: input('read') });
     const get = await asked;
-    expect({ type: Type[get.type], txid: get.txid, key: fromBinary(GetStateSchema, get.payload).key }).toEqual({ type: 'GET_STATE', txid: 'tx1', key: 'k' });
+    expect({ type: Type[get.type], txid: get.txid, key: fromBinary(GetStateSchema, get.payload).key }).toEqual({
+      type: 'GET_STATE',
+      txid: 'tx1',
+      key: 'k',
+    });
     expect(running.handler.inFlight).toBe(2); // the transaction and its call
     return running;
   }
 
   const rowsWaiting: readonly [string, { type: number; txid: string; payload?: Uint8Array }, readonly Sent[], number][] = [
-    ['RESPONSE answers the call', { type: Type.RESPONSE, txid: 'tx1', payload: Buffer.from('v1') }, [{ type: 'COMPLETED', txid: 'tx1', payload: { status: 200, payload: 'v1' } }], 0],
-    ['ERROR fails the call (the chaincode sees PEER_ERROR)', { type: Type.ERROR, txid: 'tx1', payload: Buffer.from('ledger down') }, [{ type: 'COMPLETED', txid: 'tx1', payload: { status: 500, message: 'read failed: ledger down' } }], 0],
+    [
+      'RESPONSE answers the call',
+      { type: Type.RESPONSE, txid: 'tx1', payload: Buffer.from('v1') },
+      [{ type: 'COMPLETED', txid: 'tx1', payload: { status: 200, payload: 'v1' } }],
+      0,
+    ],
+    [
+      'ERROR fails the call (the chaincode sees PEER_ERROR)',
+      { type: Type.ERROR, txid: 'tx1', payload: Buffer.from('ledger down') },
+      [{ type: 'COMPLETED', txid: 'tx1', payload: { status: 500, message: 'read failed: ledger down' } }],
+      0,
+    ],
     ['RESPONSE for another txid is dropped', { type: Type.RESPONSE, txid: 'tx2', payload: Buffer.from('v1') }, none, 2],
-    ['RESPONSE on another channel is dropped (a txid is unique per channel)', { type: Type.RESPONSE, txid: 'tx1', payload: Buffer.from('v1') }, none, 2],
-    ['TRANSACTION with the same txid is refused', { type: Type.TRANSACTION, txid: 'tx1', payload: input('go') }, [{ type: 'ERROR', txid: 'tx1', payload: `transaction tx1 on channel ${CH} is already being executed` }], 2],
+    [
+      'RESPONSE on another channel is dropped (a txid is unique per channel)',
+      { type: Type.RESPONSE, txid: 'tx1', payload: Buffer.from('v1') },
+      none,
+      2,
+    ],
+    [
+      'TRANSACTION with the same txid is refused',
+      { type: Type.TRANSACTION, txid: 'tx1', payload: input('go') },
+      [{ type: 'ERROR', txid: 'tx1', payload: `transaction tx1 on channel ${CH} is already being executed` }],
+      2,
+    ],
     ['KEEPALIVE is echoed', { type: Type.KEEPALIVE, txid: '' }, [keepalive], 2],
   ];
 
-  test.each(rowsWaiting)('%s', async (name, msg, sends, inFlight) => {
-    const { stream, handler, outcome } = await waiting();
-    const from = stream.sent.length;
-    stream.deliver({ ...msg, channelId: name.includes('another channel') ? 'other' : CH });
-    await expectSent(stream, from, sends);
-    expect(handler.inFlight).toBe(inFlight);
-    expect(handler.phase).toBe('ready');
-    expect(outcome()).toBe('pending');
-    handler.close();
-  }, MESSAGE_WAIT_MS);
+  test.each(rowsWaiting)(
+    '%s',
+    async (name, msg, sends, inFlight) => {
+      const { stream, handler, outcome } = await waiting();
+      const from = stream.sent.length;
+      stream.deliver({ ...msg, channelId: name.includes('another channel') ? 'other' : CH });
+      await expectSent(stream, from, sends);
+      expect(handler.inFlight).toBe(inFlight);
+      expect(handler.phase).toBe('ready');
+      expect(outcome()).toBe('pending');
+      handler.close();
+    },
+    MESSAGE_WAIT_MS,
+  );
 });
 
 describe('the peer ends the stream', () => {
@@ -311,7 +374,10 @@ describe('the peer ends the stream', () => {
     if (how === 'resolves') {
       expect(outcome()).toBe('resolved');
     } else {
-      expect(outcome()).toMatchObject({ code: 'STREAM_CLOSED', message: `chaincode ${CC}: peer memory ended the stream before READY (state ${state})` });
+      expect(outcome()).toMatchObject({
+        code: 'STREAM_CLOSED',
+        message: `chaincode ${CC}: peer memory ended the stream before READY (state ${state})`,
+      });
     }
   });
 

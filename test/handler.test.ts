@@ -24,7 +24,8 @@ const chaincode = {
   async Invoke(stub: ChaincodeStub): Promise<ChaincodeResponse> {
     const { fcn, params } = stub.getFunctionAndParameters();
     switch (fcn) {
-      case 'echo': return success(Buffer.from(params.join(',')));
+      case 'echo':
+        return success(Buffer.from(params.join(',')));
       case 'get': {
         try {
           return success(await stub.getState(params[0] ?? ''));
@@ -41,13 +42,19 @@ const chaincode = {
         await gates.get(params[0] ?? '')?.wait;
         return success(Buffer.from(`waited ${params[0]}`));
       }
-      case 'throw': throw new Error('boom');
-      case 'reject': return Promise.reject(new Error('rejected!'));
-      case 'none': return undefined as unknown as ChaincodeResponse;
-      case 'status404': return { status: 404, message: 'nope' };
+      case 'throw':
+        throw new Error('boom');
+      case 'reject':
+        return Promise.reject(new Error('rejected!'));
+      case 'none':
+        return undefined as unknown as ChaincodeResponse;
+      case 'status404':
+        return { status: 404, message: 'nope' };
       // fabric-shim's google-protobuf reads a string payload as base64: 'dGV4dA==' is 'text'.
-      case 'stringPayload': return { status: 200, payload: 'dGV4dA==' as unknown as Uint8Array };
-      default: return error(`unknown ${fcn}`);
+      case 'stringPayload':
+        return { status: 200, payload: 'dGV4dA==' as unknown as Uint8Array };
+      default:
+        return error(`unknown ${fcn}`);
     }
   },
 };
@@ -84,7 +91,11 @@ describe('ChaincodeHandler over gRPC', () => {
   });
 
   async function connect(cc: object = chaincode) {
-    const handler = new ChaincodeHandler(cc as typeof chaincode, dialChaincodeSupport(peer.address), { chaincodeId: 'mycc:1.0', mspId: 'Org1MSP', logger: quiet });
+    const handler = new ChaincodeHandler(cc as typeof chaincode, dialChaincodeSupport(peer.address), {
+      chaincodeId: 'mycc:1.0',
+      mspId: 'Org1MSP',
+      logger: quiet,
+    });
     handlers.push(handler);
     const run = handler.run();
     run.catch(() => undefined);
@@ -96,15 +107,27 @@ describe('ChaincodeHandler over gRPC', () => {
     const { handler, pc } = await connect();
     expect(await pc.handshake()).toBe('mycc:1.0');
     await handler.ready;
-    expect(handler.capabilities).toEqual({ useWriteBatch: false, maxSizeWriteBatch: 0, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 0 });
+    expect(handler.capabilities).toEqual({
+      useWriteBatch: false,
+      maxSizeWriteBatch: 0,
+      useGetMultipleKeys: false,
+      maxSizeGetMultipleKeys: 0,
+    });
     expect(handler.inFlight).toBe(0);
   });
 
   test('handshake with a 3.1 peer: ChaincodeAdditionalParams on READY are read', async () => {
     const { handler, pc } = await connect();
-    await pc.handshake({ ready: additionalParams({ useWriteBatch: true, maxSizeWriteBatch: 1000, useGetMultipleKeys: true, maxSizeGetMultipleKeys: 500 }) });
+    await pc.handshake({
+      ready: additionalParams({ useWriteBatch: true, maxSizeWriteBatch: 1000, useGetMultipleKeys: true, maxSizeGetMultipleKeys: 500 }),
+    });
     await handler.ready;
-    expect(handler.capabilities).toEqual({ useWriteBatch: true, maxSizeWriteBatch: 1000, useGetMultipleKeys: true, maxSizeGetMultipleKeys: 500 });
+    expect(handler.capabilities).toEqual({
+      useWriteBatch: true,
+      maxSizeWriteBatch: 1000,
+      useGetMultipleKeys: true,
+      maxSizeGetMultipleKeys: 500,
+    });
   });
 
   test('params on REGISTERED are kept when READY is empty; garbage params are ignored', async () => {
@@ -155,11 +178,14 @@ describe('ChaincodeHandler over gRPC', () => {
     expect(handler.inFlight).toBe(0);
   });
 
-  test('a throw and a rejection answer ERROR at once; a non-response is COMPLETED 500 with fabric-shim\'s text', async () => {
+  test("a throw and a rejection answer ERROR at once; a non-response is COMPLETED 500 with fabric-shim's text", async () => {
     const { handler, pc } = await connect();
     await pc.handshake();
     await handler.ready;
-    for (const [txid, fcn, expected] of [['t1', 'throw', 'boom'], ['t2', 'reject', 'rejected!']] as const) {
+    for (const [txid, fcn, expected] of [
+      ['t1', 'throw', 'boom'],
+      ['t2', 'reject', 'rejected!'],
+    ] as const) {
       pc.transaction(txid, [fcn]);
       const m = await pc.next();
       expect([Type[m.type], m.txid, m.channelId]).toEqual(['ERROR', txid, 'ch']);
@@ -301,7 +327,10 @@ describe('ChaincodeHandler over gRPC', () => {
     expect((await pc.next()).type).toBe(Type.GET_STATE);
     expect(handler.inFlight).toBe(2);
     pc.stream.destroy(new Error('peer crashed'));
-    const err = await run.then(() => undefined, (e: unknown) => e);
+    const err = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ShimError);
     expect((err as ShimError).code).toBe('STREAM_CLOSED');
     expect((err as ShimError).message).toContain('mycc:1.0');

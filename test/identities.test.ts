@@ -93,8 +93,16 @@ describe('IdentityFactory', () => {
   });
 
   test('attributes: Fabric CA defaults plus the request, readable with ClientIdentity', async () => {
-    const id = await factory.identity('Org2MSP', { commonName: 'auditor1', attributes: { role: 'auditor', 'hf.Affiliation': 'org2.department1' } });
-    expect(id.attributes).toEqual({ role: 'auditor', 'hf.Affiliation': 'org2.department1', 'hf.EnrollmentID': 'auditor1', 'hf.Type': 'client' });
+    const id = await factory.identity('Org2MSP', {
+      commonName: 'auditor1',
+      attributes: { role: 'auditor', 'hf.Affiliation': 'org2.department1' },
+    });
+    expect(id.attributes).toEqual({
+      role: 'auditor',
+      'hf.Affiliation': 'org2.department1',
+      'hf.EnrollmentID': 'auditor1',
+      'hf.Type': 'client',
+    });
     const cid = new ClientIdentity({ getCreator: () => ({ mspid: id.mspId, idBytes: new TextEncoder().encode(id.certificatePem) }) });
     expect(cid.getMSPID()).toBe('Org2MSP');
     expect(cid.getAttributeValue('role')).toBe('auditor');
@@ -102,7 +110,9 @@ describe('IdentityFactory', () => {
     expect(cid.getAttributeValue('hf.Affiliation')).toBe('org2.department1');
     expect(cid.assertAttributeValue('role', 'auditor')).toBe(true);
     expect(cid.assertAttributeValue('role', 'admin')).toBe(false);
-    expect(cid.getID()).toBe('x509::/C=US/ST=North Carolina/O=Hyperledger/OU=client/CN=auditor1::/C=US/ST=North Carolina/L=Durham/O=org2.example.com/CN=ca.org2.example.com');
+    expect(cid.getID()).toBe(
+      'x509::/C=US/ST=North Carolina/O=Hyperledger/OU=client/CN=auditor1::/C=US/ST=North Carolina/L=Durham/O=org2.example.com/CN=ca.org2.example.com',
+    );
   });
 
   test('bad requests are refused', async () => {

@@ -4,7 +4,17 @@ import { fakeTransaction, historyPage, kvPage, peerError } from './support/fake-
 
 function threePages() {
   const t = fakeTransaction();
-  t.talkBack.answer(T.GET_STATE_BY_RANGE, kvPage({ id: 'q7', hasMore: true, kvs: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] }));
+  t.talkBack.answer(
+    T.GET_STATE_BY_RANGE,
+    kvPage({
+      id: 'q7',
+      hasMore: true,
+      kvs: [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ],
+    }),
+  );
   t.talkBack.answer(
     T.QUERY_STATE_NEXT,
     kvPage({ id: 'q7', hasMore: true, kvs: [] }), // an empty page with has_more: keep asking
@@ -85,7 +95,9 @@ describe('StateQueryIterator', () => {
     await (await stub.getStateByRange('c', 'd')).close();
     await stub.getHistoryForKey('k');
     await scope.finish();
-    const closes = talkBack.calls.map((c, i) => (c.name === 'QUERY_STATE_CLOSE' ? talkBack.decoded(i, QueryStateCloseSchema).id : undefined)).filter(Boolean);
+    const closes = talkBack.calls
+      .map((c, i) => (c.name === 'QUERY_STATE_CLOSE' ? talkBack.decoded(i, QueryStateCloseSchema).id : undefined))
+      .filter(Boolean);
     expect(closes.sort()).toEqual(['closed', 'hist', 'left-open']);
   });
 

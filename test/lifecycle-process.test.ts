@@ -16,10 +16,27 @@ const FIXTURES = join(__dirname, 'fixtures');
 
 /** How each entry point is launched: the arguments after `node`. */
 const MODES: Record<string, (peerAddress: string, id: string) => string[]> = {
-  'Shim.start (promise ignored)': (peerAddress, id) =>
-    ['--require', require.resolve('tsx/cjs'), join(FIXTURES, 'lifecycle-start.js'), '--peer.address', peerAddress, '--chaincode-id-name', id],
-  'fabric-shim-ts start --module': (peerAddress, id) =>
-    ['--import', 'tsx', join('src', 'cli.ts'), 'start', '--module', join(FIXTURES, 'lifecycle-chaincode.js'), '--peer.address', peerAddress, '--chaincode-id-name', id],
+  'Shim.start (promise ignored)': (peerAddress, id) => [
+    '--require',
+    require.resolve('tsx/cjs'),
+    join(FIXTURES, 'lifecycle-start.js'),
+    '--peer.address',
+    peerAddress,
+    '--chaincode-id-name',
+    id,
+  ],
+  'fabric-shim-ts start --module': (peerAddress, id) => [
+    '--import',
+    'tsx',
+    join('src', 'cli.ts'),
+    'start',
+    '--module',
+    join(FIXTURES, 'lifecycle-chaincode.js'),
+    '--peer.address',
+    peerAddress,
+    '--chaincode-id-name',
+    id,
+  ],
 };
 
 const cleanups: (() => unknown)[] = [];
@@ -36,7 +53,9 @@ function watch(child: ChildProcessWithoutNullStreams) {
     for (const check of waiting) check();
   });
   return {
-    get stderr() { return stderr; },
+    get stderr() {
+      return stderr;
+    },
     until(pattern: RegExp): Promise<void> {
       return new Promise((resolve) => {
         const check = () => {
@@ -70,37 +89,55 @@ async function exercise(cc: MockChaincode, peer: MockPeer, out: ReturnType<typeo
   expect(await cc.invoke(['ok', 'still serving'])).toMatchObject({ status: 200, committed: true });
 }
 
-test.each(Object.keys(MODES))('%s: chaincode faults are logged and the process keeps serving; losing the stream ends it with exit 1', async (mode) => {
-  const peer = await MockPeer.start({ txTimeoutMs: 20_000, logger: createLogger('peer', { level: 'critical' }) });
-  let stopped = false;
-  cleanups.push(() => stopped || peer.stop());
-  const registered = peer.waitForChaincode('guarded');
-  const child = spawn(process.execPath, MODES[mode]!(peer.address, 'guarded:1'), {
-    cwd: ROOT,
-    env: { ...process.env, CHAINCODE_SERVER_ADDRESS: '', CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_SHIM: 'error' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  }) as unknown as ChildProcessWithoutNullStreams;
-  cleanups.push(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const out = watch(child);
-  const cc = await registered;
+test.each(Object.keys(MODES))(
+  '%s: chaincode faults are logged and the process keeps serving; losing the stream ends it with exit 1',
+  async (mode) => {
+    const peer = await MockPeer.start({ txTimeoutMs: 20_000, logger: createLogger('peer', { level: 'critical' }) });
+    let stopped = false;
+    cleanups.push(() => stopped || peer.stop());
+    const registered = peer.waitForChaincode('guarded');
+    const child = spawn(process.execPath, MODES[mode]!(peer.address, 'guarded:1'), {
+      cwd: ROOT,
+      env: { ...process.env, CHAINCODE_SERVER_ADDRESS: '', CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_SHIM: 'error' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }) as unknown as ChildProcessWithoutNullStreams;
+    cleanups.push(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const out = watch(child);
+    const cc = await registered;
 
-  await exercise(cc, peer, out);
-  expect(child.exitCode).toBeNull();
+    await exercise(cc, peer, out);
+    expect(child.exitCode).toBeNull();
 
-  stopped = true;
-  await peer.stop();
-  expect(await exited).toBe(1);
-  expect(out.stderr).toMatch(/ended the stream; exiting so the chaincode is restarted/);
-}, 60_000);
+    stopped = true;
+    await peer.stop();
+    expect(await exited).toBe(1);
+    expect(out.stderr).toMatch(/ended the stream; exiting so the chaincode is restarted/);
+  },
+  60_000,
+);
 
 test('fabric-shim-ts server: chaincode faults are logged and the server keeps serving; SIGTERM still stops it (exit 0)', async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli.ts'), 'server', '--chaincode-address', '127.0.0.1:0',
-    '--chaincode-id', 'guarded:1', '--module-path', join(FIXTURES, 'lifecycle-chaincode.js')], {
-    cwd: ROOT,
-    env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_SHIM: 'error' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  }) as unknown as ChildProcessWithoutNullStreams;
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join('src', 'cli.ts'),
+      'server',
+      '--chaincode-address',
+      '127.0.0.1:0',
+      '--chaincode-id',
+      'guarded:1',
+      '--module-path',
+      join(FIXTURES, 'lifecycle-chaincode.js'),
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_SHIM: 'error' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  ) as unknown as ChildProcessWithoutNullStreams;
   cleanups.push(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   const out = watch(child);

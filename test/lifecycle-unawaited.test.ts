@@ -78,7 +78,8 @@ describe('calls left behind when Invoke returns', () => {
   test('calls started by the continuations of un-awaited calls are drained too, however deep the chain', async () => {
     peer.ledger.put(NS, 'a', 'from-a');
     const { result, sent } = await probe.run(cc, (stub) => {
-      void stub.getState('a')
+      void stub
+        .getState('a')
         .then((v) => stub.putState('b', v))
         .then(() => stub.putState('c', 'after-b'));
       const helper = async (): Promise<void> => {
@@ -162,10 +163,12 @@ describe('calls left behind when Invoke returns', () => {
 
   test('Invoke throws with calls queued: ERROR at once, the queued calls reject TRANSACTION_CLOSED, nothing is unhandled', async () => {
     const left: Promise<unknown>[] = [];
-    await expect(probe.run(cc, (stub) => {
-      left.push(stub.getState('slow'), stub.putState('never', 'v'));
-      throw new Error('gave up');
-    })).rejects.toThrow('gave up');
+    await expect(
+      probe.run(cc, (stub) => {
+        left.push(stub.getState('slow'), stub.putState('never', 'v'));
+        throw new Error('gave up');
+      }),
+    ).rejects.toThrow('gave up');
     const [slow, never] = await Promise.allSettled(left);
     expect(slow).toMatchObject({ status: 'rejected', reason: { code: 'TRANSACTION_CLOSED', requestType: 'GET_STATE' } });
     expect(never).toMatchObject({ status: 'rejected', reason: { code: 'TRANSACTION_CLOSED', requestType: 'PUT_STATE' } });
@@ -194,9 +197,15 @@ describe('calls after the transaction ended', () => {
     void keptIt!.next();
     void keptIt!.close();
     await expect(late).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED', txId: result.txId, requestType: 'PUT_STATE' });
-    await expect(late).rejects.toThrow(new RegExp(`transaction ${result.txId} has completed; putState\\(\\) called after it ended, PUT_STATE not sent`));
+    await expect(late).rejects.toThrow(
+      new RegExp(`transaction ${result.txId} has completed; putState\\(\\) called after it ended, PUT_STATE not sent`),
+    );
     const rows: unknown[] = [];
-    await expect((async () => { for await (const kv of stub.getStateByRange('a', 'b')) rows.push(kv); })()).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    await expect(
+      (async () => {
+        for await (const kv of stub.getStateByRange('a', 'b')) rows.push(kv);
+      })(),
+    ).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
     expect(rows).toEqual([]);
     await new Promise((r) => setImmediate(r));
     expect(cc.wire.length).toBe(before);

@@ -15,7 +15,6 @@ import type { ChaincodeStub } from '../src/stub';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { Report as LoadReport } from './fixtures/reliability-load';
 
-
 function runLoad(env: Record<string, string>): Promise<LoadReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'fixtures', 'reliability-load.ts')], {
@@ -57,13 +56,16 @@ describe('over the mock peer', () => {
     peer = await MockPeer.start({ logger: createLogger('peer', { level: 'critical' }) });
     for (let i = 0; i < 200; i++) peer.ledger.put('order', `k${i}`, `v${i}`);
     const registered = peer.waitForChaincode('order');
-    conn = connect({
-      Init: async () => success(),
-      Invoke: async (stub: ChaincodeStub) => {
-        const [i = ''] = stub.getStringArgs();
-        return success(Buffer.from(`${i}=${(await stub.getState(`k${i}`)).toString()}`));
+    conn = connect(
+      {
+        Init: async () => success(),
+        Invoke: async (stub: ChaincodeStub) => {
+          const [i = ''] = stub.getStringArgs();
+          return success(Buffer.from(`${i}=${(await stub.getState(`k${i}`)).toString()}`));
+        },
       },
-    }, { peerAddress: peer.address, chaincodeId: 'order:1', logger: createLogger('cc', { level: 'critical' }) });
+      { peerAddress: peer.address, chaincodeId: 'order:1', logger: createLogger('cc', { level: 'critical' }) },
+    );
     await registered;
   });
   afterAll(async () => {

@@ -1,17 +1,25 @@
 import { compileTemplate, goTimeFormat, isFormatTemplate, type FormattableRecord } from '../src/log-format';
 
-const PEER_DEFAULT = '%{color}%{time:2006-01-02 15:04:05.000 MST} [%{module}] %{shortfunc} -> %{level:.4s} %{id:03x}%{color:reset} %{message}';
+const PEER_DEFAULT =
+  '%{color}%{time:2006-01-02 15:04:05.000 MST} [%{module}] %{shortfunc} -> %{level:.4s} %{id:03x}%{color:reset} %{message}';
 // Local time in the record is what Go prints too: build the expected text from local fields.
 const when = new Date(2024, 4, 1, 9, 3, 7, 42);
 const record = (over: Partial<FormattableRecord> = {}): FormattableRecord => ({
-  time: when, level: 'warn', logger: 'shim:handler', msg: 'stream ended', fields: { channel: 'ch', txid: '01234567', note: 'a b' }, ...over,
+  time: when,
+  level: 'warn',
+  logger: 'shim:handler',
+  msg: 'stream ended',
+  fields: { channel: 'ch', txid: '01234567', note: 'a b' },
+  ...over,
 });
 
 describe('Fabric format templates', () => {
   it('the peer default template, without colours', () => {
     const format = compileTemplate(PEER_DEFAULT, false);
     const line = format(record());
-    expect(line).toMatch(/^2024-05-01 09:03:07\.042 \S+ \[shim:handler\] handler -> WARN 001 stream ended channel=ch txid=01234567 note="a b"\n$/);
+    expect(line).toMatch(
+      /^2024-05-01 09:03:07\.042 \S+ \[shim:handler\] handler -> WARN 001 stream ended channel=ch txid=01234567 note="a b"\n$/,
+    );
     if (when.getTimezoneOffset() === 0) expect(line).toContain(' UTC ');
     // %{id} counts lines, in hex.
     for (let i = 2; i < 26; i++) format(record());

@@ -1,6 +1,20 @@
 import {
-  configureLogging, createLogger, formatJson, formatText, getLogSink, jsonSink, newLogger, parseLevel, setLogSink, shimLogger,
-  shortTxId, sinkFromEnv, textSink, transactionLogger, type LogRecord, type LogSink,
+  configureLogging,
+  createLogger,
+  formatJson,
+  formatText,
+  getLogSink,
+  jsonSink,
+  newLogger,
+  parseLevel,
+  setLogSink,
+  shimLogger,
+  shortTxId,
+  sinkFromEnv,
+  textSink,
+  transactionLogger,
+  type LogRecord,
+  type LogSink,
 } from '../src/logger';
 
 /** Captures records; restores the previous sink after each test. */
@@ -19,8 +33,15 @@ afterEach(() => {
 
 describe('Fabric level names', () => {
   it.each([
-    ['CRITICAL', 'critical'], ['critical', 'critical'], ['FATAL', 'critical'], ['PANIC', 'critical'],
-    ['ERROR', 'error'], ['WARNING', 'warn'], ['warn', 'warn'], ['NOTICE', 'notice'], ['INFO', 'info'],
+    ['CRITICAL', 'critical'],
+    ['critical', 'critical'],
+    ['FATAL', 'critical'],
+    ['PANIC', 'critical'],
+    ['ERROR', 'error'],
+    ['WARNING', 'warn'],
+    ['warn', 'warn'],
+    ['NOTICE', 'notice'],
+    ['INFO', 'info'],
     [' debug ', 'debug'],
   ])('%s -> %s', (name, ours) => expect(parseLevel(name)).toBe(ours));
 
@@ -51,8 +72,20 @@ describe('Fabric level names', () => {
   it('each level writes itself and everything more severe, nothing less severe', () => {
     const records = capture();
     const log = createLogger('t', { level: 'NOTICE' });
-    log.debug('d'); log.info('i'); log.notice('n'); log.warn('w'); log.warning('w2'); log.error('e'); log.critical('c');
-    expect(records.map((r) => [r.level, r.msg])).toEqual([['notice', 'n'], ['warn', 'w'], ['warn', 'w2'], ['error', 'e'], ['critical', 'c']]);
+    log.debug('d');
+    log.info('i');
+    log.notice('n');
+    log.warn('w');
+    log.warning('w2');
+    log.error('e');
+    log.critical('c');
+    expect(records.map((r) => [r.level, r.msg])).toEqual([
+      ['notice', 'n'],
+      ['warn', 'w'],
+      ['warn', 'w2'],
+      ['error', 'e'],
+      ['critical', 'c'],
+    ]);
     expect(log.enabled('notice')).toBe(true);
     expect(log.enabled('info')).toBe(false);
   });
@@ -60,7 +93,11 @@ describe('Fabric level names', () => {
   it('a disabled call does not look at its arguments', () => {
     const records = capture();
     const log = createLogger('t', { level: 'ERROR' });
-    const fields = { get boom(): string { throw new Error('read'); } };
+    const fields = {
+      get boom(): string {
+        throw new Error('read');
+      },
+    };
     expect(() => log.debug('x', fields as never)).not.toThrow();
     expect(records).toHaveLength(0);
   });
@@ -133,7 +170,10 @@ describe('children and transaction loggers', () => {
   it('transactionLogger: channel, short txid (8 chars, as fabric-shim), function resolved lazily once', () => {
     const records = capture();
     let calls = 0;
-    const fn = (): string => { calls++; return 'transfer'; };
+    const fn = (): string => {
+      calls++;
+      return 'transfer';
+    };
     const log = transactionLogger(createLogger('h', { level: 'info' }), 'mychannel', '0123456789abcdef', fn);
     log.debug('not written');
     expect(calls).toBe(0);
@@ -149,7 +189,9 @@ describe('children and transaction loggers', () => {
 
   it('a function name that cannot be decoded leaves the field out', () => {
     const records = capture();
-    const log = transactionLogger(createLogger('h'), 'ch', 'tx', () => { throw new Error('malformed args'); });
+    const log = transactionLogger(createLogger('h'), 'ch', 'tx', () => {
+      throw new Error('malformed args');
+    });
     log.info('still logged');
     expect(records[0]?.fields).toEqual({ channel: 'ch', txid: 'tx' });
   });
@@ -157,7 +199,10 @@ describe('children and transaction loggers', () => {
 
 describe('formats', () => {
   const record: LogRecord = {
-    time: new Date('2024-05-01T10:00:00.000Z'), level: 'warn', logger: 'shim:handler', msg: 'line\nforged',
+    time: new Date('2024-05-01T10:00:00.000Z'),
+    level: 'warn',
+    logger: 'shim:handler',
+    msg: 'line\nforged',
     fields: { channel: 'ch', txid: '01234567', note: 'two words', empty: '', n: 3, gone: undefined, msg: 'shadow' },
   };
 
@@ -172,8 +217,16 @@ describe('formats', () => {
     expect(line.endsWith('\n')).toBe(true);
     expect(line.trim()).not.toContain('\n');
     expect(JSON.parse(line)).toEqual({
-      ts: '2024-05-01T10:00:00.000Z', level: 'warn', logger: 'shim:handler', msg: 'line\nforged',
-      channel: 'ch', txid: '01234567', note: 'two words', empty: '', n: 3, _msg: 'shadow',
+      ts: '2024-05-01T10:00:00.000Z',
+      level: 'warn',
+      logger: 'shim:handler',
+      msg: 'line\nforged',
+      channel: 'ch',
+      txid: '01234567',
+      note: 'two words',
+      empty: '',
+      n: 3,
+      _msg: 'shadow',
     });
   });
 

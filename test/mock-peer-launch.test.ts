@@ -12,14 +12,20 @@ import { ClientIdentity } from '../src/client-identity';
 import { stopChildren } from './support/children';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createScenarioChaincode } = require('./support/official-chaincode-impl') as { createScenarioChaincode(shim: unknown): ChaincodeInterface };
+const { createScenarioChaincode } = require('./support/official-chaincode-impl') as {
+  createScenarioChaincode(shim: unknown): ChaincodeInterface;
+};
 const ours = () => createScenarioChaincode({ success, error });
 
 /** Starts a write batch, writes two keys and reads two with getMultipleStates. */
 const batching: ChaincodeInterface = {
   Init: () => success(),
   async Invoke(stub) {
-    const s = stub as unknown as { startWriteBatch(): void; putState(k: string, v: Buffer): Promise<void>; getMultipleStates(...k: string[]): Promise<Buffer[]> };
+    const s = stub as unknown as {
+      startWriteBatch(): void;
+      putState(k: string, v: Buffer): Promise<void>;
+      getMultipleStates(...k: string[]): Promise<Buffer[]>;
+    };
     s.startWriteBatch();
     await s.putState('b1', Buffer.from('1'));
     await s.putState('b2', Buffer.from('2'));
@@ -61,7 +67,11 @@ const SCENARIO: Step[] = [
 ];
 
 function normalise(res: InvokeResult): unknown {
-  const scrub = (s: string) => s.split(res.txId).join('<TX>').replace(/[0-9a-f]{64}/g, '<HEX>');
+  const scrub = (s: string) =>
+    s
+      .split(res.txId)
+      .join('<TX>')
+      .replace(/[0-9a-f]{64}/g, '<HEX>');
   return {
     outcome: res.outcome,
     status: res.status,
@@ -90,11 +100,16 @@ describe('same scenario on the official fabric-shim and on fabric-shim-ts', () =
   });
 
   function official(peer: MockPeer, name: string): void {
-    children.push(spawn(process.execPath, [path.join(__dirname, 'support', 'official-chaincode.js'),
-      '--peer.address', peer.address, '--chaincode-id-name', `${name}:1`], {
-      env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'warning' },
-      stdio: 'ignore',
-    }));
+    children.push(
+      spawn(
+        process.execPath,
+        [path.join(__dirname, 'support', 'official-chaincode.js'), '--peer.address', peer.address, '--chaincode-id-name', `${name}:1`],
+        {
+          env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'warning' },
+          stdio: 'ignore',
+        },
+      ),
+    );
   }
 
   test('both shims get equal results and leave equal ledgers', async () => {
@@ -154,7 +169,7 @@ describe('fabric-shim-ts launched in-process', () => {
     expect((await whoami.invoke(['x'])).payload.toString()).toBe('Org1MSP/null');
   });
 
-  test('calling a chaincode that is not launched fails the caller with the peer\'s reason', async () => {
+  test("calling a chaincode that is not launched fails the caller with the peer's reason", async () => {
     const res = await cc.invoke(['call', 'nosuch', '', 'get', 'k']);
     expect(res.status).toBe(500);
     expect(res.committed).toBe(false);
@@ -211,8 +226,14 @@ describe('fabric-shim-ts launched in-process', () => {
     expect([a.payload.toString(), b.payload.toString()]).toEqual(['one', 'two']);
     // The two GET_STATEs may reach the peer in either order (each invoke signs its proposal
     // first); whichever came first is answered second.
-    const asked = cc.wire.filter((w) => w.direction === 'received' && w.type === 'GET_STATE').slice(-2).map((w) => w.txId);
-    const answers = cc.wire.filter((w) => w.direction === 'sent' && w.type === 'RESPONSE').slice(-2).map((w) => w.txId);
+    const asked = cc.wire
+      .filter((w) => w.direction === 'received' && w.type === 'GET_STATE')
+      .slice(-2)
+      .map((w) => w.txId);
+    const answers = cc.wire
+      .filter((w) => w.direction === 'sent' && w.type === 'RESPONSE')
+      .slice(-2)
+      .map((w) => w.txId);
     expect([...asked].sort()).toEqual([a.txId, b.txId].sort());
     expect(answers).toEqual([asked[1], asked[0]]);
   });

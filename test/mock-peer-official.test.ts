@@ -14,14 +14,14 @@ let cc: MockChaincode;
 let stderr = '';
 
 function startOfficial(name: string): ChildProcess {
-  const proc = spawn(process.execPath, [
-    path.join(__dirname, 'support', 'official-chaincode.js'),
-    '--peer.address', peer.address,
-    '--chaincode-id-name', `${name}:1`,
-  ], {
-    env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'warning' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    [path.join(__dirname, 'support', 'official-chaincode.js'), '--peer.address', peer.address, '--chaincode-id-name', `${name}:1`],
+    {
+      env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'warning' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return proc;
 }
@@ -81,7 +81,11 @@ test('range queries page through 250 keys via QUERY_STATE_NEXT', async () => {
   expect(keys[0]).toBe('r000');
   expect(keys[249]).toBe('r249');
   expect(cc.wire.filter((w) => w.type === 'QUERY_STATE_NEXT' && w.direction === 'received').length - before).toBe(2);
-  expect(parsed(await cc.invoke(['rangePage', 'r000', 'r999', '3', '']))).toEqual({ keys: ['r000', 'r001', 'r002'], count: 3, bookmark: 'r003' });
+  expect(parsed(await cc.invoke(['rangePage', 'r000', 'r999', '3', '']))).toEqual({
+    keys: ['r000', 'r001', 'r002'],
+    count: 3,
+    bookmark: 'r003',
+  });
   expect(parsed(await cc.invoke(['rangePage', 'r000', 'r999', '3', 'r248']))).toEqual({ keys: ['r248', 'r249'], count: 2, bookmark: '' });
 });
 
@@ -96,7 +100,11 @@ test('composite keys, rich queries and history', async () => {
   const second = await cc.invoke(['put', 'h', 'two']);
   const deleted = await cc.invoke(['del', 'h']);
   const history = parsed(await cc.invoke(['history', 'h']));
-  expect(history.map((h: { value: string; isDelete: boolean }) => [h.value, h.isDelete])).toEqual([['', true], ['two', false], ['one', false]]);
+  expect(history.map((h: { value: string; isDelete: boolean }) => [h.value, h.isDelete])).toEqual([
+    ['', true],
+    ['two', false],
+    ['one', false],
+  ]);
   expect(history[0].txId).toBe(deleted.txId);
   expect(history[1].txId).toBe(second.txId);
 });
@@ -105,7 +113,9 @@ test('private data, hash, purge, unknown collection', async () => {
   await cc.invoke(['putPrivate', 'c1', 'p1'], { transient: { value: 'secret' } });
   expect(peer.ledger.getPrivate('official', 'c1', 'p1')?.toString()).toBe('secret');
   expect(text((await cc.invoke(['getPrivate', 'c1', 'p1'])).payload)).toBe('secret');
-  expect(text((await cc.invoke(['privateHash', 'c1', 'p1'])).payload)).toBe(peer.ledger.getPrivateDataHash('official', 'c1', 'p1')!.toString('hex'));
+  expect(text((await cc.invoke(['privateHash', 'c1', 'p1'])).payload)).toBe(
+    peer.ledger.getPrivateDataHash('official', 'c1', 'p1')!.toString('hex'),
+  );
   await cc.invoke(['purge', 'c1', 'p1']);
   expect(peer.ledger.getPrivate('official', 'c1', 'p1')).toBeUndefined();
   const bad = await cc.invoke(['putPrivate', 'nosuch', 'p1'], { transient: { value: 'x' } });

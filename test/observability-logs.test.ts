@@ -47,7 +47,9 @@ beforeAll(async () => {
   peer = await MockPeer.start({ logger: newLogger('mock-peer') });
   // The shim's loggers read CORE_CHAINCODE_LOGGING_SHIM when the chaincode connects.
   const cc = await peer.launch('keeper', chaincode, { collections: ['pdc'] });
-  const ok = await cc.invoke(['store', 'asset1', SECRETS[0] as string, SECRETS[4] as string], { transient: { secret: SECRETS[1] as string } });
+  const ok = await cc.invoke(['store', 'asset1', SECRETS[0] as string, SECRETS[4] as string], {
+    transient: { secret: SECRETS[1] as string },
+  });
   expect(ok).toMatchObject({ outcome: 'COMPLETED', status: 200 });
   const failed = await cc.invoke(['fail', SECRETS[4] as string], { transient: { secret: SECRETS[2] as string } });
   expect(failed.outcome).toBe('ERROR');
@@ -71,7 +73,9 @@ it('writes DEBUG lines from the shim and the chaincode (the check below is not v
 });
 
 it('no value, transient data, private data or event payload appears in any line, text or JSON', () => {
-  const text = chaincodeLines().map((r) => formatText(r) + formatJson(r)).join('');
+  const text = chaincodeLines()
+    .map((r) => formatText(r) + formatJson(r))
+    .join('');
   for (const secret of SECRETS) expect(text).not.toContain(secret);
   // The byte array handed to a logger shows up as its size.
   expect(text).toContain(`[${(SECRETS[0] as string).length} bytes]`);

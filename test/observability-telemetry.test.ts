@@ -14,7 +14,6 @@ import type { ChaincodeInterface } from '../src/chaincode';
 import { ATTR, METRIC } from '../src/telemetry';
 import { TestReader } from './support/metric-reader';
 
-
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN = '00f067aa0ba902b7';
 
@@ -48,7 +47,9 @@ beforeAll(async () => {
   // A Fabric 3.0 peer (no write batching): each putState is its own PUT_STATE round trip.
   peer = await MockPeer.start({ capabilities: false });
   cc = await peer.launch('assets', assets);
-  const created = await cc.invoke(['create', 'a1', 'blue'], { transient: { traceparent: `00-${TRACE_ID}-${CLIENT_SPAN}-01`, tracestate: 'app=1' } });
+  const created = await cc.invoke(['create', 'a1', 'blue'], {
+    transient: { traceparent: `00-${TRACE_ID}-${CLIENT_SPAN}-01`, tracestate: 'app=1' },
+  });
   const exists = await cc.invoke(['create', 'a1', 'red']);
   const boom = await cc.invoke(['boom']);
   expect([created.status, exists.status, boom.outcome]).toEqual([200, 500, 'ERROR']);
@@ -77,8 +78,12 @@ it('one SERVER span per transaction, named after the function, with channel, txi
   expect(span.name).toBe('chaincode create');
   expect(span.kind).toBe(SpanKind.SERVER);
   expect(span.attributes).toMatchObject({
-    [ATTR.chaincode]: expect.stringMatching(/^assets/), [ATTR.fn]: 'create', [ATTR.channel]: 'mychannel',
-    [ATTR.txId]: txIds.created, [ATTR.status]: 200, [ATTR.outcome]: 'success',
+    [ATTR.chaincode]: expect.stringMatching(/^assets/),
+    [ATTR.fn]: 'create',
+    [ATTR.channel]: 'mychannel',
+    [ATTR.txId]: txIds.created,
+    [ATTR.status]: 200,
+    [ATTR.outcome]: 'success',
   });
   expect(span.status.code).toBe(SpanStatusCode.UNSET);
 });
@@ -117,12 +122,27 @@ it('error status for an error response and for a failed transaction', () => {
 it('metric points: transactions by function and outcome, durations, talk-backs by type, nothing in flight', async () => {
   const count = (await reader.points(METRIC.transactions)).map((p) => [p.attributes[ATTR.fn], p.attributes[ATTR.outcome], p.value]);
   expect(count).toHaveLength(3);
-  expect(count).toEqual(expect.arrayContaining([['create', 'success', 1], ['create', 'error', 1], ['boom', 'failure', 1]]));
+  expect(count).toEqual(
+    expect.arrayContaining([
+      ['create', 'success', 1],
+      ['create', 'error', 1],
+      ['boom', 'failure', 1],
+    ]),
+  );
   const durations = await reader.points(METRIC.duration);
   expect(durations.reduce((n, p) => n + (p.value as Histogram).count, 0)).toBe(3);
   for (const p of durations) expect((p.value as Histogram).min).toBeGreaterThan(0);
-  const ledger = (await reader.points(METRIC.ledgerDuration)).map((p) => [p.attributes[ATTR.messageType], p.attributes[ATTR.outcome], (p.value as Histogram).count]);
-  expect(ledger).toEqual(expect.arrayContaining([['GET_STATE', 'success', 2], ['PUT_STATE', 'success', 1]]));
+  const ledger = (await reader.points(METRIC.ledgerDuration)).map((p) => [
+    p.attributes[ATTR.messageType],
+    p.attributes[ATTR.outcome],
+    (p.value as Histogram).count,
+  ]);
+  expect(ledger).toEqual(
+    expect.arrayContaining([
+      ['GET_STATE', 'success', 2],
+      ['PUT_STATE', 'success', 1],
+    ]),
+  );
   expect(ledger).toHaveLength(2);
   const active = await reader.points(METRIC.active);
   expect(active.every((p) => p.value === 0)).toBe(true);

@@ -9,7 +9,9 @@ describe('optional packages', () => {
     expect(() => loadPackage('fabric-shim-ts-no-such-package', "the mock peer's rich queries")).toThrow(
       expect.objectContaining({
         code: 'CONFIG',
-        message: expect.stringMatching(/^the mock peer's rich queries needs the package 'fabric-shim-ts-no-such-package' \(npm install fabric-shim-ts-no-such-package\)/),
+        message: expect.stringMatching(
+          /^the mock peer's rich queries needs the package 'fabric-shim-ts-no-such-package' \(npm install fabric-shim-ts-no-such-package\)/,
+        ),
       }),
     );
   });

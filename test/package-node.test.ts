@@ -19,14 +19,28 @@ const TSX = pathToFileURL(require.resolve('tsx')).href;
 
 /** An environment without the variables that would change a child's mode. */
 function cleanEnv(): NodeJS.ProcessEnv {
-  const drop = new Set(['CHAINCODE_SERVER_ADDRESS', 'CORE_PEER_ADDRESS', 'CORE_CHAINCODE_ID_NAME', 'CORE_CHAINCODE_LOGGING_SHIM', 'NODE_OPTIONS']);
+  const drop = new Set([
+    'CHAINCODE_SERVER_ADDRESS',
+    'CORE_PEER_ADDRESS',
+    'CORE_CHAINCODE_ID_NAME',
+    'CORE_CHAINCODE_LOGGING_SHIM',
+    'NODE_OPTIONS',
+  ]);
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !drop.has(name)));
   return { ...env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
 }
 
 /** Runs `fabric-shim-ts package node <args>` in `cwd` to its end. */
-function packageNode(cwd: string, args: readonly string[], nodeArgs: readonly string[] = []): { code: number | null; stdout: string; stderr: string } {
-  const res = spawnSync(process.execPath, [...nodeArgs, '--import', TSX, CLI, 'package', 'node', ...args], { cwd, env: cleanEnv(), encoding: 'utf8' });
+function packageNode(
+  cwd: string,
+  args: readonly string[],
+  nodeArgs: readonly string[] = [],
+): { code: number | null; stdout: string; stderr: string } {
+  const res = spawnSync(process.execPath, [...nodeArgs, '--import', TSX, CLI, 'package', 'node', ...args], {
+    cwd,
+    env: cleanEnv(),
+    encoding: 'utf8',
+  });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
@@ -51,7 +65,10 @@ beforeAll(() => {
   // A transaction that parses the caller's certificate: @peculiar/x509, which the shim loads only when needed, must be in the bundle.
   const contract = join(project, 'src', 'asset-transfer.ts');
   const whoAmI = '  @Transaction(false)\n  async WhoAmI(ctx: Context): Promise<string> {\n    return ctx.clientIdentity.getID();\n  }\n\n';
-  writeFileSync(contract, readFileSync(contract, 'utf8').replace('  /** Reads the asset and checks', `${whoAmI}  /** Reads the asset and checks`));
+  writeFileSync(
+    contract,
+    readFileSync(contract, 'utf8').replace('  /** Reads the asset and checks', `${whoAmI}  /** Reads the asset and checks`),
+  );
   // What a project folder also holds, which must not be packaged.
   mkdirSync(join(project, '.git'));
   writeFileSync(join(project, '.git', 'HEAD'), 'ref: refs/heads/main\n');
@@ -59,12 +76,15 @@ beforeAll(() => {
   writeFileSync(join(project, '.vscode', 'settings.json'), '{}\n');
   writeFileSync(join(project, 'package-lock.json'), '{"lockfileVersion":3}\n');
   mkdirSync(join(project, 'META-INF', 'statedb', 'couchdb', 'indexes'), { recursive: true });
-  writeFileSync(join(project, 'META-INF', 'statedb', 'couchdb', 'indexes', 'owner.json'), '{"index":{"fields":["owner"]},"name":"owner","type":"json"}\n');
+  writeFileSync(
+    join(project, 'META-INF', 'statedb', 'couchdb', 'indexes', 'owner.json'),
+    '{"index":{"fields":["owner"]},"name":"owner","type":"json"}\n',
+  );
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('package node', () => {
-  it("writes metadata.json and code.tar.gz as peer lifecycle chaincode package --lang node does, and prints label:sha256", () => {
+  it('writes metadata.json and code.tar.gz as peer lifecycle chaincode package --lang node does, and prints label:sha256', () => {
     const res = packageNode(project, ['--label', 'asset_1.0']);
     expect(res.stderr).toMatch(/^wrote asset_1\.0\.tar\.gz \(node, \d+ files\)\n$/);
     expect(res.code).toBe(0);
@@ -87,7 +107,8 @@ describe('package node', () => {
       'src/tsconfig.json',
     ]);
     // Regular files, mode 0644: the peer's node platform refuses anything else.
-    for (const line of spawnSync('tar', ['-tvzf', code], { encoding: 'utf8' }).stdout.trim().split('\n')) expect(line).toMatch(/^-rw-r--r-- /);
+    for (const line of spawnSync('tar', ['-tvzf', code], { encoding: 'utf8' }).stdout.trim().split('\n'))
+      expect(line).toMatch(/^-rw-r--r-- /);
     const inner = untar(code, join(work, 'plain-inner'));
     expect(readFileSync(join(inner, 'src', 'package.json'))).toEqual(readFileSync(join(project, 'package.json')));
   });
@@ -143,31 +164,56 @@ describe('package node --bundle', () => {
    * certificate and the contract metadata.
    */
   async function serveFromBundle(run: string): Promise<void> {
-  const peer = await MockPeer.start();
-  try {
-    const child = spawn('npm', ['start', '--', '--peer.address', peer.address, '--chaincode-id-name', 'x:1'], { cwd: run, env: cleanEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    started.add(child);
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<never>((_, reject) => child.once('exit', (c) => reject(new Error(`npm start exited (${String(c)}):\n${output}`))));
-    const cc = await Promise.race([peer.waitForChaincode('x'), exited]);
-    const created = await cc.invoke(['CreateAsset', 'a1', 'blue', '5', 'Tom', '300']);
-    expect(created.status).toBe(200);
-    const read = await cc.invoke(['ReadAsset', 'a1']);
-    expect(read.status).toBe(200);
-    expect(JSON.parse(Buffer.from(read.payload).toString())).toMatchObject({ ID: 'a1', Color: 'blue', Size: 5, Owner: 'Tom', AppraisedValue: 300 });
-    const who = await cc.invoke(['WhoAmI']);
-    expect(who.status).toBe(200);
-    expect(Buffer.from(who.payload).toString()).toMatch(/^x509::\/.*CN=/);
-    // The contract metadata (decorators' types included) survived the bundle.
-    const meta = await cc.invoke(['org.hyperledger.fabric:GetMetadata']);
-    const contracts = (JSON.parse(Buffer.from(meta.payload).toString()) as { contracts: Record<string, { transactions: { name: string; parameters?: { schema: unknown }[] }[] }> }).contracts;
-    const create = Object.values(contracts).flatMap((c) => c.transactions).find((t) => t.name === 'CreateAsset');
-    expect(create?.parameters?.map((p) => p.schema)).toEqual([{ type: 'string' }, { type: 'string' }, { type: 'number' }, { type: 'string' }, { type: 'number' }]);
-  } finally {
-    await peer.stop();
-  }
+    const peer = await MockPeer.start();
+    try {
+      const child = spawn('npm', ['start', '--', '--peer.address', peer.address, '--chaincode-id-name', 'x:1'], {
+        cwd: run,
+        env: cleanEnv(),
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      started.add(child);
+      let output = '';
+      child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+      const exited = new Promise<never>((_, reject) =>
+        child.once('exit', (c) => reject(new Error(`npm start exited (${String(c)}):\n${output}`))),
+      );
+      const cc = await Promise.race([peer.waitForChaincode('x'), exited]);
+      const created = await cc.invoke(['CreateAsset', 'a1', 'blue', '5', 'Tom', '300']);
+      expect(created.status).toBe(200);
+      const read = await cc.invoke(['ReadAsset', 'a1']);
+      expect(read.status).toBe(200);
+      expect(JSON.parse(Buffer.from(read.payload).toString())).toMatchObject({
+        ID: 'a1',
+        Color: 'blue',
+        Size: 5,
+        Owner: 'Tom',
+        AppraisedValue: 300,
+      });
+      const who = await cc.invoke(['WhoAmI']);
+      expect(who.status).toBe(200);
+      expect(Buffer.from(who.payload).toString()).toMatch(/^x509::\/.*CN=/);
+      // The contract metadata (decorators' types included) survived the bundle.
+      const meta = await cc.invoke(['org.hyperledger.fabric:GetMetadata']);
+      const contracts = (
+        JSON.parse(Buffer.from(meta.payload).toString()) as {
+          contracts: Record<string, { transactions: { name: string; parameters?: { schema: unknown }[] }[] }>;
+        }
+      ).contracts;
+      const create = Object.values(contracts)
+        .flatMap((c) => c.transactions)
+        .find((t) => t.name === 'CreateAsset');
+      expect(create?.parameters?.map((p) => p.schema)).toEqual([
+        { type: 'string' },
+        { type: 'string' },
+        { type: 'number' },
+        { type: 'string' },
+        { type: 'number' },
+      ]);
+    } finally {
+      await peer.stop();
+    }
   }
 
   it('builds, bundles, and the bundle serves transactions with npm start and no node_modules', async () => {
@@ -217,21 +263,30 @@ describe('package node --bundle', () => {
     // A preload that makes 'esbuild' unresolvable, as when it is not installed anywhere (but for
     // tsx, which runs the CLI's TypeScript here with its own esbuild).
     const hide = join(work, 'hide-esbuild.js');
-    writeFileSync(hide, [
-      "const Module = require('node:module');",
-      'const resolve = Module._resolveFilename;',
-      'Module._resolveFilename = function (request, parent, ...rest) {',
-      "  const fromTsx = /[\\\\/]node_modules[\\\\/]tsx[\\\\/]/.test(parent?.filename ?? '');",
-      "  if (request === 'esbuild' && !fromTsx) throw Object.assign(new Error(\"Cannot find module 'esbuild'\"), { code: 'MODULE_NOT_FOUND' });",
-      '  return resolve.call(this, request, parent, ...rest);',
-      '};',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      hide,
+      [
+        "const Module = require('node:module');",
+        'const resolve = Module._resolveFilename;',
+        'Module._resolveFilename = function (request, parent, ...rest) {',
+        "  const fromTsx = /[\\\\/]node_modules[\\\\/]tsx[\\\\/]/.test(parent?.filename ?? '');",
+        "  if (request === 'esbuild' && !fromTsx) throw Object.assign(new Error(\"Cannot find module 'esbuild'\"), { code: 'MODULE_NOT_FOUND' });",
+        '  return resolve.call(this, request, parent, ...rest);',
+        '};',
+        '',
+      ].join('\n'),
+    );
     const plain = packageNode(project, ['--label', 'no_esbuild', '--output', join(work, 'no-esbuild.tgz')], ['--require', hide]);
     expect(plain.code).toBe(0);
-    const bundled = packageNode(project, ['--label', 'no_esbuild', '--bundle', '--output', join(work, 'no-esbuild.tgz')], ['--require', hide]);
+    const bundled = packageNode(
+      project,
+      ['--label', 'no_esbuild', '--bundle', '--output', join(work, 'no-esbuild.tgz')],
+      ['--require', hide],
+    );
     expect(bundled.code).toBe(1);
-    expect(bundled.stderr).toMatch(/^error: fabric-shim-ts package node --bundle needs the package 'esbuild' \(npm install esbuild\): Cannot find module 'esbuild'\n/);
+    expect(bundled.stderr).toMatch(
+      /^error: fabric-shim-ts package node --bundle needs the package 'esbuild' \(npm install esbuild\): Cannot find module 'esbuild'\n/,
+    );
   });
 
   it('a main that is TypeScript is refused with the reason', () => {

@@ -33,7 +33,13 @@ describe('lazy loading', () => {
 describe('hot path', () => {
   it('talk-back envelopes are written by hand (a Buffer), not by toBinary (a plain Uint8Array)', () => {
     // The literal the handler sends for every GET_STATE/PUT_STATE/COMPLETED.
-    const msg: ChaincodeMessage = { $typeName: 'protos.ChaincodeMessage', type: Type.GET_STATE, payload: new Uint8Array([10, 1, 107]), txid: 'tx1', channelId: 'ch' };
+    const msg: ChaincodeMessage = {
+      $typeName: 'protos.ChaincodeMessage',
+      type: Type.GET_STATE,
+      payload: new Uint8Array([10, 1, 107]),
+      txid: 'tx1',
+      channelId: 'ch',
+    };
     expect(Buffer.isBuffer(encodeChaincodeMessage(msg))).toBe(true);
     expect(Buffer.isBuffer(encodeChaincodeMessage(create(ChaincodeMessageSchema, { type: Type.RESPONSE, txid: 't' })))).toBe(true);
   });

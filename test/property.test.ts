@@ -52,7 +52,12 @@ describe('random peer message sequences', () => {
     fc.record({ kind: fc.constant('dup' as const), back: fc.nat(5) }),
     fc.record({ kind: fc.constant('answer' as const), ok: fc.boolean(), target: fc.nat(8), payload: fc.uint8Array({ maxLength: 12 }) }),
     // Anything at all: known and unknown types, garbage payloads, txids in flight or not.
-    fc.record({ kind: fc.constant('raw' as const), type: fc.integer({ min: 0, max: 40 }), target: fc.integer({ min: -1, max: 8 }), payload: fc.uint8Array({ maxLength: 12 }) }),
+    fc.record({
+      kind: fc.constant('raw' as const),
+      type: fc.integer({ min: 0, max: 40 }),
+      target: fc.integer({ min: -1, max: 8 }),
+      payload: fc.uint8Array({ maxLength: 12 }),
+    }),
   );
 
   test('never throw, never complete a transaction twice, hold nothing once all is answered', async () => {
@@ -103,7 +108,8 @@ describe('random peer message sequences', () => {
           await new Promise((r) => setImmediate(r));
           for (; answered < stream.sent.length; answered++) {
             const m = stream.sent[answered]!;
-            if (m.type === Type.GET_STATE || m.type === Type.PUT_STATE) stream.deliver({ type: Type.RESPONSE, txid: m.txid, channelId: m.channelId, payload: Buffer.from('v') });
+            if (m.type === Type.GET_STATE || m.type === Type.PUT_STATE)
+              stream.deliver({ type: Type.RESPONSE, txid: m.txid, channelId: m.channelId, payload: Buffer.from('v') });
           }
         }
         expect(handler.inFlight).toBe(0);
@@ -126,8 +132,15 @@ describe('random peer message sequences', () => {
 });
 
 describe('random transaction programs vs a model of Fabric', () => {
-  type Op = { op: 'get'; key: string } | { op: 'put'; key: string; value: string } | { op: 'del'; key: string } | { op: 'range'; start: string; end: string };
-  interface Program { ops: Op[]; fail: boolean }
+  type Op =
+    | { op: 'get'; key: string }
+    | { op: 'put'; key: string; value: string }
+    | { op: 'del'; key: string }
+    | { op: 'range'; start: string; end: string };
+  interface Program {
+    ops: Op[];
+    fail: boolean;
+  }
 
   const chaincode = {
     Init: async (): Promise<ChaincodeResponse> => success(),
@@ -154,11 +167,11 @@ describe('random transaction programs vs a model of Fabric', () => {
     const results = p.ops.map((o) => {
       if (o.op === 'get') return state.get(o.key) ?? '';
       // A write resolves with the peer's (empty) RESPONSE payload, as in fabric-shim.
-      if (o.op === 'put') return writes.set(o.key, o.value), { type: 'Buffer', data: [] };
-      if (o.op === 'del') return writes.set(o.key, undefined), { type: 'Buffer', data: [] };
+      if (o.op === 'put') return (writes.set(o.key, o.value), { type: 'Buffer', data: [] });
+      if (o.op === 'del') return (writes.set(o.key, undefined), { type: 'Buffer', data: [] });
       return [...state.keys()]
         .filter((k) => k >= (o.start === '' ? '\u0001' : o.start) && (o.end === '' || k < o.end))
-        .sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))))
+        .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
         .map((k) => `${k}=${state.get(k)}`);
     });
     const next = new Map(state);
@@ -209,7 +222,9 @@ describe('random transaction programs vs a model of Fabric', () => {
           expect(JSON.parse(p.fail ? res.message : res.payload.toString())).toEqual(results);
           state = next;
         }
-        const ledger = Object.fromEntries(peer.ledger.sortedEntries('model', { channel }).map(([k, v]) => [k, Buffer.from(v.value).toString()]));
+        const ledger = Object.fromEntries(
+          peer.ledger.sortedEntries('model', { channel }).map(([k, v]) => [k, Buffer.from(v.value).toString()]),
+        );
         expect(ledger).toEqual(Object.fromEntries([...state].sort(([a], [b]) => (a < b ? -1 : 1))));
         expect(conn.handler.inFlight).toBe(0);
       }),

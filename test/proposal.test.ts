@@ -51,14 +51,19 @@ function buildSignedProposal(over: Partial<Inputs> = {}): SignedProposal {
   );
   const signatureHeader = toBinary(SignatureHeaderSchema, create(SignatureHeaderSchema, { creator, nonce: i.nonce }));
   const header = toBinary(HeaderSchema, create(HeaderSchema, { channelHeader, signatureHeader }));
-  const payload = toBinary(ChaincodeProposalPayloadSchema, create(ChaincodeProposalPayloadSchema, { input: Uint8Array.from([9]), TransientMap: i.transient }));
+  const payload = toBinary(
+    ChaincodeProposalPayloadSchema,
+    create(ChaincodeProposalPayloadSchema, { input: Uint8Array.from([9]), TransientMap: i.transient }),
+  );
   const proposalBytes = toBinary(ProposalSchema, create(ProposalSchema, { header, payload }));
   return create(SignedProposalSchema, { proposalBytes, signature: Uint8Array.from([0xde, 0xad]) });
 }
 
 /** fabric-shim's stub built from the same bytes, for side-by-side comparison. */
 function officialStub(sp: SignedProposal) {
-  const input = protos.peer.ChaincodeInput.deserializeBinary(toBinary(ChaincodeInputSchema, create(ChaincodeInputSchema, { args: [Buffer.from('fn')] })));
+  const input = protos.peer.ChaincodeInput.deserializeBinary(
+    toBinary(ChaincodeInputSchema, create(ChaincodeInputSchema, { args: [Buffer.from('fn')] })),
+  );
   const spPb = protos.peer.SignedProposal.deserializeBinary(toBinary(SignedProposalSchema, sp));
   return new FabricStub({}, 'mychannel', 'tx1', input, spPb);
 }
@@ -110,7 +115,9 @@ describe('proposal decoding', () => {
     const creator = toBinary(SerializedIdentitySchema, create(SerializedIdentitySchema, { mspid: DEFAULTS.mspid, idBytes: CERT }));
     const le = Buffer.alloc(8);
     le.writeBigUInt64LE(epoch);
-    const goStyle = createHash('sha256').update(Buffer.concat([DEFAULTS.nonce, creator, le])).digest('hex');
+    const goStyle = createHash('sha256')
+      .update(Buffer.concat([DEFAULTS.nonce, creator, le]))
+      .digest('hex');
     expect(transaction(sp).getBinding()).toBe(goStyle);
     // fabric-shim reads epoch.low/.high of a plain number and so always hashes 8 zero bytes.
     expect(officialStub(sp).getBinding()).toBe(transaction(buildSignedProposal({ epoch: 0n })).getBinding());
@@ -126,7 +133,12 @@ describe('proposal decoding', () => {
     const sp = buildSignedProposal();
     const decoded = transaction(sp).getSignedProposal();
     expect(Buffer.from(decoded.signature)).toEqual(Buffer.from([0xde, 0xad]));
-    expect(decoded.proposal.header.channelHeader).toMatchObject({ channelId: 'mychannel', txId: 'tx1', type: HeaderType.ENDORSER_TRANSACTION, epoch: Number(DEFAULTS.epoch) });
+    expect(decoded.proposal.header.channelHeader).toMatchObject({
+      channelId: 'mychannel',
+      txId: 'tx1',
+      type: HeaderType.ENDORSER_TRANSACTION,
+      epoch: Number(DEFAULTS.epoch),
+    });
     expect(decoded.proposal.header.signatureHeader.creator.mspid).toBe('Org1MSP');
     expect(Buffer.from(decoded.proposal.header.signatureHeader.nonce)).toEqual(Buffer.from(DEFAULTS.nonce));
   });
@@ -146,7 +158,9 @@ describe('proposal decoding', () => {
   });
 
   it("reports an empty header with fabric-shim's message", () => {
-    const noHeader = create(SignedProposalSchema, { proposalBytes: toBinary(ProposalSchema, create(ProposalSchema, { payload: Uint8Array.from([1]) })) });
+    const noHeader = create(SignedProposalSchema, {
+      proposalBytes: toBinary(ProposalSchema, create(ProposalSchema, { payload: Uint8Array.from([1]) })),
+    });
     expect(() => new ProposalView(noHeader).creator()).toThrow('Proposal header is empty');
   });
 

@@ -16,18 +16,22 @@ const blocks = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const SHOWN_FILES: Record<string, string> = {
   "import { Context, Contract, Info, Returns, Transaction, Object as DataType, Property } from 'fabric-shim-ts/contract';": '', // compiled and run by contract-readme-example.test.ts
   "import { Shim, type ChaincodeInterface, type ChaincodeStub } from 'fabric-shim-ts';": 'test/readme-example.test.ts',
-  "import { Context, Contract, Info, Object as DataType, Property, Returns, Transaction, chaincodeFromContracts } from 'fabric-shim-ts/contract';": 'test/readme-testing-contracts.test.ts',
+  "import { Context, Contract, Info, Object as DataType, Property, Returns, Transaction, chaincodeFromContracts } from 'fabric-shim-ts/contract';":
+    'test/readme-testing-contracts.test.ts',
   'peer = await MockPeer.start();': 'test/readme-official-shim.test.ts',
   'peer = await MockPeer.start({ gateway: true });': 'test/readme-gateway.test.ts',
-  '// examples/observability/otel-demo.ts (needs @opentelemetry/api, sdk-trace-base, sdk-metrics, context-async-hooks)': 'examples/observability/otel-demo.ts',
+  '// examples/observability/otel-demo.ts (needs @opentelemetry/api, sdk-trace-base, sdk-metrics, context-async-hooks)':
+    'examples/observability/otel-demo.ts',
 };
 
 /** Blocks type-checked here: the block's first line, what it assumes (declarations put before it). */
 const COMPILED: Record<string, string> = {
   "import { Shim, ChaincodeInterface, ChaincodeStub } from 'fabric-shim-ts';   // or: const shim = require('fabric-shim-ts')": '',
-  "import { Shim } from 'fabric-shim-ts';": "import type { ChaincodeInterface } from 'fabric-shim-ts';\ndeclare class Cc implements ChaincodeInterface { Init: ChaincodeInterface['Init']; Invoke: ChaincodeInterface['Invoke']; }\n",
+  "import { Shim } from 'fabric-shim-ts';":
+    "import type { ChaincodeInterface } from 'fabric-shim-ts';\ndeclare class Cc implements ChaincodeInterface { Init: ChaincodeInterface['Init']; Invoke: ChaincodeInterface['Invoke']; }\n",
   "import pino from 'pino';": '',
-  '// client side (fabric-gateway)': "import { context, propagation } from '@opentelemetry/api';\nimport type { Contract } from '@hyperledger/fabric-gateway';\ndeclare const contract: Contract;\n",
+  '// client side (fabric-gateway)':
+    "import { context, propagation } from '@opentelemetry/api';\nimport type { Contract } from '@hyperledger/fabric-gateway';\ndeclare const contract: Contract;\n",
 };
 
 /** Modules a block imports that this repository does not install. */
@@ -47,27 +51,46 @@ test('every block is a file that runs or is type-checked here', () => {
   expect([...Object.keys(SHOWN_FILES), ...Object.keys(COMPILED)].filter((l) => !blocks.some((b) => firstLine(b) === l))).toEqual([]);
 });
 
-test.each(blocks.filter((b) => SHOWN_FILES[firstLine(b)]).map((b) => [SHOWN_FILES[firstLine(b)]!, b] as const))('the block from %s is that file\'s code', (file, block) => {
-  // Compared with runs of spaces as one (the README aligns comments); a first line naming the
-  // file, and `const` before a name the test declares further up, are the README's own.
-  const squash = (t: string) => t.replace(/[ \t]+/g, ' ').trim();
-  const text = squash(readFileSync(path.join(ROOT, file), 'utf8'));
-  const missing = block.split('\n').map(squash)
-    .filter((l) => l !== '' && !l.startsWith(`// ${file}`) && !text.includes(l) && !text.includes(l.replace(/^const /, '')));
-  expect(missing).toEqual([]);
-});
+test.each(blocks.filter((b) => SHOWN_FILES[firstLine(b)]).map((b) => [SHOWN_FILES[firstLine(b)]!, b] as const))(
+  "the block from %s is that file's code",
+  (file, block) => {
+    // Compared with runs of spaces as one (the README aligns comments); a first line naming the
+    // file, and `const` before a name the test declares further up, are the README's own.
+    const squash = (t: string) => t.replace(/[ \t]+/g, ' ').trim();
+    const text = squash(readFileSync(path.join(ROOT, file), 'utf8'));
+    const missing = block
+      .split('\n')
+      .map(squash)
+      .filter((l) => l !== '' && !l.startsWith(`// ${file}`) && !text.includes(l) && !text.includes(l.replace(/^const /, '')));
+    expect(missing).toEqual([]);
+  },
+);
 
 test('the other blocks type-check against the sources', () => {
   const files = new Map<string, string>([[path.join(ROOT, '.readme-blocks', 'ambient.d.ts'), AMBIENT]]);
-  blocks.filter((b) => firstLine(b) in COMPILED).forEach((b, i) => {
-    // Each block is a module of its own (top-level await as in an ES module).
-    files.set(path.join(ROOT, '.readme-blocks', `block${i}.ts`), `${COMPILED[firstLine(b)]}${b}\nexport {};\n`);
-  });
+  blocks
+    .filter((b) => firstLine(b) in COMPILED)
+    .forEach((b, i) => {
+      // Each block is a module of its own (top-level await as in an ES module).
+      files.set(path.join(ROOT, '.readme-blocks', `block${i}.ts`), `${COMPILED[firstLine(b)]}${b}\nexport {};\n`);
+    });
   const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
-    strict: true, noEmit: true, skipLibCheck: true, esModuleInterop: true, experimentalDecorators: true, emitDecoratorMetadata: true,
-    types: ['node'], baseUrl: ROOT,
-    paths: { 'fabric-shim-ts': ['./src/index.ts'], 'fabric-shim-ts/contract': ['./src/contract/index.ts'], 'fabric-shim-ts/testing': ['./src/testing/index.ts'] },
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    esModuleInterop: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    types: ['node'],
+    baseUrl: ROOT,
+    paths: {
+      'fabric-shim-ts': ['./src/index.ts'],
+      'fabric-shim-ts/contract': ['./src/contract/index.ts'],
+      'fabric-shim-ts/testing': ['./src/testing/index.ts'],
+    },
   };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);

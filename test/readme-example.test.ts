@@ -3,7 +3,9 @@ import { Shim, type ChaincodeInterface, type ChaincodeStub } from 'fabric-shim-t
 import { MockPeer, type MockChaincode } from 'fabric-shim-ts/testing';
 
 class Counter implements ChaincodeInterface {
-  async Init() { return Shim.success(); }
+  async Init() {
+    return Shim.success();
+  }
   async Invoke(stub: ChaincodeStub) {
     const { fcn, params } = stub.getFunctionAndParameters();
     const key = params[0] ?? '';

@@ -33,9 +33,12 @@ afterAll(async () => {
 const README = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
 const block = /### Testing the application too[\s\S]*?```ts\n([\s\S]*?)```/.exec(README)?.[1] ?? '';
 
-test('the README block is this test\'s code', () => {
+test("the README block is this test's code", () => {
   const self = readFileSync(__filename, 'utf8');
-  const lines = block.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = block
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   expect(lines.length).toBeGreaterThan(4);
   for (const line of lines) expect({ line, here: self.includes(line.replace(/^const /, '')) }).toEqual({ line, here: true });
 });

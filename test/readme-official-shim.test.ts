@@ -27,28 +27,39 @@ afterAll(async () => {
   await stopAll();
 });
 
-test('the README\'s TypeScript recipe is this test\'s code', () => {
+test("the README's TypeScript recipe is this test's code", () => {
   const self = readFileSync(__filename, 'utf8');
-  const lines = tsBlock.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = tsBlock
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   expect(lines.length).toBeGreaterThan(4);
-  for (const line of lines) expect({ line, here: self.includes(line.replace(/^const (child|peer) /, '$1 ')) }).toEqual({ line, here: true });
+  for (const line of lines)
+    expect({ line, here: self.includes(line.replace(/^const (child|peer) /, '$1 ')) }).toEqual({ line, here: true });
 });
 
 test('a test starts the official chaincode against the mock peer and invokes it', async () => {
   peer = await MockPeer.start();
   const registered = peer.waitForChaincode('greeter');
-  child = spawn(process.execPath, [require.resolve('fabric-shim/cli.js'), 'start', '--peer.address', peer.address, '--chaincode-id-name', 'greeter:1.0'], {
-    cwd: packageDir, // the package whose main exports `contracts` (or pass --module-path)
-    env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'warning' },
-    stdio: 'inherit',
-  });
+  child = spawn(
+    process.execPath,
+    [require.resolve('fabric-shim/cli.js'), 'start', '--peer.address', peer.address, '--chaincode-id-name', 'greeter:1.0'],
+    {
+      cwd: packageDir, // the package whose main exports `contracts` (or pass --module-path)
+      env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'warning' },
+      stdio: 'inherit',
+    },
+  );
   const cc = await registered;
   const res = await cc.invoke(['greeter:Hello', 'ann']);
   expect(res.payload.toString()).toBe('hello ann');
 });
 
-test('the README\'s shell recipe: the mock peer CLI and `npx fabric-chaincode-node start` with flags', async () => {
-  const lines = bashBlock.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter((l) => l !== '');
+test("the README's shell recipe: the mock peer CLI and `npx fabric-chaincode-node start` with flags", async () => {
+  const lines = bashBlock
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l !== '');
   expect(lines).toEqual([
     'npx fabric-shim-ts mock-peer --address 127.0.0.1:7052',
     'CORE_PEER_LOCALMSPID=Org1MSP npx fabric-chaincode-node start --peer.address 127.0.0.1:7052 --chaincode-id-name greeter:1.0',
@@ -59,7 +70,11 @@ test('the README\'s shell recipe: the mock peer CLI and `npx fabric-chaincode-no
   const [, address] = await mock.waitFor(/mock peer listening on (\S+)/, 'stdout');
   const [envPart, , , ...args] = lines[1]!.replaceAll('127.0.0.1:7052', address!).split(' ');
   const [envName, envValue] = envPart!.split('=');
-  const official = spawn(BIN, args, { cwd: packageDir, env: { ...process.env, [envName!]: envValue, CORE_CHAINCODE_LOGGING_LEVEL: 'warning' }, stdio: 'ignore' });
+  const official = spawn(BIN, args, {
+    cwd: packageDir,
+    env: { ...process.env, [envName!]: envValue, CORE_CHAINCODE_LOGGING_LEVEL: 'warning' },
+    stdio: 'ignore',
+  });
   try {
     await mock.waitFor(/^chaincode greeter:1\.0 registered/m, 'stdout');
     mock.write(lines[2]!);

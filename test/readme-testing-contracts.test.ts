@@ -1,6 +1,15 @@
 // README.md, "Testing contracts with the mock peer" > "A contract, end to end": the block shown there is this
 // file from the next line on (the last test checks it).
-import { Context, Contract, Info, Object as DataType, Property, Returns, Transaction, chaincodeFromContracts } from 'fabric-shim-ts/contract';
+import {
+  Context,
+  Contract,
+  Info,
+  Object as DataType,
+  Property,
+  Returns,
+  Transaction,
+  chaincodeFromContracts,
+} from 'fabric-shim-ts/contract';
 import { MockPeer, computeTxId, type MockChaincode } from 'fabric-shim-ts/testing';
 
 @DataType()
@@ -77,7 +86,12 @@ describe('AssetContract on the mock peer', () => {
     const created = await cc.invoke(['CreateAsset', 'a1', 'Tom', '100'], { timestamp: at });
     expect(created).toMatchObject({ status: 200, committed: true, validationCode: 'VALID' });
     expect(created.events.map((e) => e.eventName)).toEqual(['AssetCreated']);
-    expect(json(await cc.evaluate(['ReadAsset', 'a1']))).toEqual({ ID: 'a1', Owner: 'Tom', Value: 100, Updated: '2026-01-05T09:30:00.000Z' });
+    expect(json(await cc.evaluate(['ReadAsset', 'a1']))).toEqual({
+      ID: 'a1',
+      Owner: 'Tom',
+      Value: 100,
+      Updated: '2026-01-05T09:30:00.000Z',
+    });
 
     expect((await cc.invoke(['TransferAsset', 'a1', 'Ann'])).status).toBe(200);
     expect(peer.ledger.getJSON('assets', 'a1')).toMatchObject({ Owner: 'Ann' }); // the committed world state
@@ -123,8 +137,14 @@ describe('AssetContract on the mock peer', () => {
   it('answers GetMetadata with the contract, its transactions and the Asset schema', async () => {
     const metadata = json(await cc.invoke(['org.hyperledger.fabric:GetMetadata']));
     expect(Object.keys(metadata.contracts)).toEqual(['AssetContract', 'org.hyperledger.fabric']);
-    expect(metadata.contracts.AssetContract.transactions.map((t: { name: string }) => t.name))
-      .toEqual(['CreateAsset', 'ReadAsset', 'TransferAsset', 'DeleteAsset', 'SetPrice', 'ReadPrice']);
+    expect(metadata.contracts.AssetContract.transactions.map((t: { name: string }) => t.name)).toEqual([
+      'CreateAsset',
+      'ReadAsset',
+      'TransferAsset',
+      'DeleteAsset',
+      'SetPrice',
+      'ReadPrice',
+    ]);
     expect(metadata.components.schemas.Asset.properties.Value).toEqual({ type: 'number' });
   });
 });

@@ -128,7 +128,11 @@ afterEach(async () => {
 const wireOf = (txId: string) => cc.wire.filter((w) => w.txId === txId && w.direction === 'received').map((w) => w.type);
 
 test('a throw or a rejected promise answers ERROR with the message, writes are dropped, a log line names the txid', async () => {
-  for (const [fcn, text, key] of [['throw', 'chaincode blew up', 'thrown'], ['reject', 'chaincode rejected', 'rejected'], ['throwString', 'a bare string', undefined]] as const) {
+  for (const [fcn, text, key] of [
+    ['throw', 'chaincode blew up', 'thrown'],
+    ['reject', 'chaincode rejected', 'rejected'],
+    ['throwString', 'a bare string', undefined],
+  ] as const) {
     const res = await cc.invoke([fcn]);
     expect(res).toMatchObject({ outcome: 'ERROR', message: text, committed: false });
     if (key) expect(peer.ledger.getString('relcc', key)).toBeUndefined();
@@ -138,7 +142,7 @@ test('a throw or a rejected promise answers ERROR with the message, writes are d
   expect(await cc.invoke(['ok', 'after'])).toMatchObject({ status: 200, committed: true });
 });
 
-test('a value that is not a Response: COMPLETED 500 with fabric-shim\'s text, or ERROR at once where fabric-shim would leave the peer waiting', async () => {
+test("a value that is not a Response: COMPLETED 500 with fabric-shim's text, or ERROR at once where fabric-shim would leave the peer waiting", async () => {
   for (const fcn of ['undefined', 'plainObject']) {
     const res = await cc.invoke([fcn]);
     expect(res).toMatchObject({ outcome: 'COMPLETED', status: 500, committed: false });
@@ -146,7 +150,10 @@ test('a value that is not a Response: COMPLETED 500 with fabric-shim\'s text, or
   }
   // google-protobuf coerces a numeric string, so fabric-shim answers 200 for it; a fraction it cannot encode.
   expect(await cc.invoke(['stringStatus'])).toMatchObject({ outcome: 'COMPLETED', status: 200 });
-  expect(await cc.invoke(['fractionStatus'])).toMatchObject({ outcome: 'ERROR', message: expect.stringContaining('status is not a 32-bit integer') });
+  expect(await cc.invoke(['fractionStatus'])).toMatchObject({
+    outcome: 'ERROR',
+    message: expect.stringContaining('status is not a 32-bit integer'),
+  });
   const bad = await cc.invoke(['numberPayload']);
   expect(bad).toMatchObject({ outcome: 'ERROR', message: expect.stringContaining('payload is neither bytes nor a string') });
 });
@@ -202,9 +209,12 @@ test.each(Object.keys(BAD_CALLS))('invalid arguments (%s) reject INVALID_ARGUMEN
   expect(wireOf(res.txId)).toEqual(['COMPLETED']);
 });
 
-test.each(Object.keys(PEER_JUDGED))('arguments fabric-shim does not check (%s) go to the peer, whose ERROR the call rejects with', async (name) => {
-  const res = await cc.invoke(['bad', name]);
-  expect(res.status).toBe(500);
-  expect((JSON.parse(res.message) as { code: string }).code).toBe('PEER_ERROR');
-  expect(wireOf(res.txId)).toHaveLength(2);
-});
+test.each(Object.keys(PEER_JUDGED))(
+  'arguments fabric-shim does not check (%s) go to the peer, whose ERROR the call rejects with',
+  async (name) => {
+    const res = await cc.invoke(['bad', name]);
+    expect(res.status).toBe(500);
+    expect((JSON.parse(res.message) as { code: string }).code).toBe('PEER_ERROR');
+    expect(wireOf(res.txId)).toHaveLength(2);
+  },
+);

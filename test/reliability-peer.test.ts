@@ -129,7 +129,12 @@ test('malformed REGISTERED and READY payloads: a warning, the plain protocol, an
   pc.send(Type.REGISTERED, { payload: MALFORMED_PAYLOAD });
   pc.send(Type.READY, { payload: MALFORMED_PAYLOAD });
   await handler.ready;
-  expect(handler.capabilities).toEqual({ useWriteBatch: false, maxSizeWriteBatch: 0, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 0 });
+  expect(handler.capabilities).toEqual({
+    useWriteBatch: false,
+    maxSizeWriteBatch: 0,
+    useGetMultipleKeys: false,
+    maxSizeGetMultipleKeys: 0,
+  });
   expect(logs.filter((r) => r.level === 'warn' && /undecodable ChaincodeAdditionalParams/.test(r.msg))).toHaveLength(2);
   pc.transaction('t', ['hello']);
   expect(completedPayload(await pc.next())).toBe('echo hello');
@@ -187,7 +192,12 @@ test('RESPONSE/ERROR for a txid not waiting are logged and dropped; the waiting 
   pc.send(Type.RESPONSE, { txid: 'idle', channelId: 'ch', payload: Buffer.from('wrong') });
   pc.send(Type.RESPONSE, { txid: 't', channelId: 'ch', payload: Buffer.from('right') });
   expect(completedPayload(await pc.next())).toBe('right');
-  expect(logs.filter((r) => r.level === 'warn' && /for nothing waiting/.test(r.msg)).map((r) => r.fields.txid)).toEqual(['ghost', 'ghost', 't', 'idle']);
+  expect(logs.filter((r) => r.level === 'warn' && /for nothing waiting/.test(r.msg)).map((r) => r.fields.txid)).toEqual([
+    'ghost',
+    'ghost',
+    't',
+    'idle',
+  ]);
   gates.get('i')!();
   expect(completedPayload(await pc.next())).toBe('waited i');
   expect(handler.inFlight).toBe(0);

@@ -95,7 +95,6 @@ test('the peer resets the stream mid-transaction: waiting calls and closed rejec
   await expect(conn.closed).rejects.toMatchObject({ code: 'STREAM_CLOSED', message: expect.stringContaining('peer crashed') });
 });
 
-
 test('the peer vanishes (no FIN): keepalive notices, waiting calls and closed reject STREAM_CLOSED', async () => {
   let path!: Awaited<ReturnType<typeof frozenRelay>>;
   const { conn } = await twoWaiting({ keepaliveTimeMs: 200, keepaliveTimeoutMs: 200 }, async (address) => {
@@ -115,12 +114,26 @@ describe('fabric-shim-ts start in a child process', () => {
   async function runAndDrop(drop: (pc: PeerConnection) => void): Promise<{ code: number | null; stderr: string }> {
     const peer = await ScriptedPeer.start();
     cleanups.push(() => peer.stop());
-    const child = spawn(process.execPath, ['--import', 'tsx', join('src', 'cli.ts'), 'start', '--module', fixture,
-      '--peer.address', peer.address, '--chaincode-id-name', 'child:1'], {
-      cwd: join(__dirname, '..'),
-      env: { ...process.env, CHAINCODE_SERVER_ADDRESS: '', CORE_CHAINCODE_LOGGING_SHIM: 'error' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join('src', 'cli.ts'),
+        'start',
+        '--module',
+        fixture,
+        '--peer.address',
+        peer.address,
+        '--chaincode-id-name',
+        'child:1',
+      ],
+      {
+        cwd: join(__dirname, '..'),
+        env: { ...process.env, CHAINCODE_SERVER_ADDRESS: '', CORE_CHAINCODE_LOGGING_SHIM: 'error' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     cleanups.push(() => void (child.exitCode === null && child.kill('SIGKILL')));
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -143,7 +156,9 @@ describe('fabric-shim-ts start in a child process', () => {
   test('the peer ends the stream cleanly: the process still exits 1 (a chaincode without its peer is useless)', async () => {
     const { code, stderr } = await runAndDrop((pc) => pc.stream.end());
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^fabric-shim-ts: \[STREAM_CLOSED\]: chaincode child:1: peer .* ended the stream; exiting so the chaincode is restarted/m);
+    expect(stderr).toMatch(
+      /^fabric-shim-ts: \[STREAM_CLOSED\]: chaincode child:1: peer .* ended the stream; exiting so the chaincode is restarted/m,
+    );
     expect(stderr).not.toMatch(/Unhandled|unhandled/);
   }, 30_000);
 });

@@ -53,7 +53,15 @@ const OPS: Record<string, (stub: ChaincodeStub) => Promise<unknown>> = {
 };
 
 /** The talk-backs whose RESPONSE payload is decoded (the others carry raw bytes or nothing). */
-const DECODED = ['GET_STATE_MULTIPLE', 'GET_STATE_METADATA', 'GET_STATE_BY_RANGE', 'GET_QUERY_RESULT', 'GET_HISTORY_FOR_KEY', 'QUERY_STATE_NEXT', 'INVOKE_CHAINCODE'];
+const DECODED = [
+  'GET_STATE_MULTIPLE',
+  'GET_STATE_METADATA',
+  'GET_STATE_BY_RANGE',
+  'GET_QUERY_RESULT',
+  'GET_HISTORY_FOR_KEY',
+  'QUERY_STATE_NEXT',
+  'INVOKE_CHAINCODE',
+];
 
 const chaincode = {
   Init: async (): Promise<ChaincodeResponse> => success(),
@@ -103,17 +111,20 @@ test('every operation works without faults (so each fault below is what makes it
   }
 });
 
-test.each(Object.keys(OPS))('an ERROR from the peer to %s rejects the chaincode\'s call with the peer\'s message; a neighbour commits', async (op) => {
-  const message = `peer refuses ${op} for reasons of its own`;
-  cc.faults.errorOn(op as MessageTypeName, { message });
-  const neighbour = op === 'PUT_STATE' ? 'DEL_STATE' : 'PUT_STATE';
-  const [faulted, bystander] = await Promise.all([cc.invoke([op]), cc.invoke([neighbour])]);
-  expect(faulted.status).toBe(500);
-  // As fabric-shim's plain Error: name 'Error' (the code is there, not enumerable).
-  expect(JSON.parse(faulted.message)).toEqual({ code: 'PEER_ERROR', message, name: 'Error' });
-  expect(bystander).toMatchObject({ outcome: 'COMPLETED', status: 200, committed: true });
-  expect(conn.handler.inFlight).toBe(0);
-});
+test.each(Object.keys(OPS))(
+  "an ERROR from the peer to %s rejects the chaincode's call with the peer's message; a neighbour commits",
+  async (op) => {
+    const message = `peer refuses ${op} for reasons of its own`;
+    cc.faults.errorOn(op as MessageTypeName, { message });
+    const neighbour = op === 'PUT_STATE' ? 'DEL_STATE' : 'PUT_STATE';
+    const [faulted, bystander] = await Promise.all([cc.invoke([op]), cc.invoke([neighbour])]);
+    expect(faulted.status).toBe(500);
+    // As fabric-shim's plain Error: name 'Error' (the code is there, not enumerable).
+    expect(JSON.parse(faulted.message)).toEqual({ code: 'PEER_ERROR', message, name: 'Error' });
+    expect(bystander).toMatchObject({ outcome: 'COMPLETED', status: 200, committed: true });
+    expect(conn.handler.inFlight).toBe(0);
+  },
+);
 
 test.each(DECODED)('a malformed answer to %s rejects with PROTOCOL naming the request; a neighbour commits', async (op) => {
   cc.faults.malformed(op as MessageTypeName);

@@ -1,5 +1,10 @@
 import { create, toBinary } from '@bufbuild/protobuf';
-import { ChaincodeMessage_Type as T, QueryResponseMetadataSchema, StateMetadataResultSchema, WriteBatchStateSchema } from '../src/gen/peer/chaincode_shim_pb';
+import {
+  ChaincodeMessage_Type as T,
+  QueryResponseMetadataSchema,
+  StateMetadataResultSchema,
+  WriteBatchStateSchema,
+} from '../src/gen/peer/chaincode_shim_pb';
 import { ShimError } from '../src/errors';
 import * as codec from '../src/codec/state';
 import * as rq from '../src/requests';
@@ -30,7 +35,12 @@ describe('encoders read back by the official fabric-protos', () => {
     const pp = peer.DelState.deserializeBinary(codec.encodeKeyCollection('k', 'c'));
     expect([pp.getKey(), pp.getCollection()]).toEqual(['k', 'c']);
     const pm = peer.PutStateMetadata.deserializeBinary(rq.encodePutStateMetadata('k', 'c', 'VALIDATION_PARAMETER', Uint8Array.from([1])));
-    expect([pm.getKey(), pm.getCollection(), pm.getMetadata().getMetakey(), [...pm.getMetadata().getValue_asU8()]]).toEqual(['k', 'c', 'VALIDATION_PARAMETER', [1]]);
+    expect([pm.getKey(), pm.getCollection(), pm.getMetadata().getMetakey(), [...pm.getMetadata().getValue_asU8()]]).toEqual([
+      'k',
+      'c',
+      'VALIDATION_PARAMETER',
+      [1],
+    ]);
   });
 
   it('queries, paging and history', () => {
@@ -55,7 +65,11 @@ describe('encoders read back by the official fabric-protos', () => {
     batch.putMetadata('', 'k', 'VALIDATION_PARAMETER', Uint8Array.from([2]));
     batch.delState('c', 'd');
     const wb = peer.WriteBatchState.deserializeBinary(rq.encodeWriteBatch(batch.records()));
-    expect(wb.getRecList().map((r: { getKey(): string; getType(): number; getCollection(): string }) => [r.getKey(), r.getType(), r.getCollection()])).toEqual([
+    expect(
+      wb
+        .getRecList()
+        .map((r: { getKey(): string; getType(): number; getCollection(): string }) => [r.getKey(), r.getType(), r.getCollection()]),
+    ).toEqual([
       ['k', peer.WriteRecord.Type.PUT_STATE, ''],
       ['k', peer.WriteRecord.Type.PUT_STATE_METADATA, ''],
       ['d', peer.WriteRecord.Type.DEL_STATE, 'c'],
@@ -65,7 +79,10 @@ describe('encoders read back by the official fabric-protos', () => {
 
 describe('decoders', () => {
   it('decode state metadata and pagination metadata', () => {
-    const md = toBinary(StateMetadataResultSchema, create(StateMetadataResultSchema, { entries: [{ metakey: 'A', value: Uint8Array.from([1]) }] }));
+    const md = toBinary(
+      StateMetadataResultSchema,
+      create(StateMetadataResultSchema, { entries: [{ metakey: 'A', value: Uint8Array.from([1]) }] }),
+    );
     expect(rq.decodeStateMetadata(md)).toEqual({ A: Buffer.from([1]) });
     const qm = toBinary(QueryResponseMetadataSchema, create(QueryResponseMetadataSchema, { fetchedRecordsCount: 4, bookmark: 'x' }));
     expect(rq.decodeQueryResponseMetadata(qm)).toEqual({ fetchedRecordsCount: 4, bookmark: 'x' });

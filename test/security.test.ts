@@ -114,17 +114,29 @@ describe('TLS', () => {
     const { createLogger } = await import('../src/logger');
     const { success } = await import('../src/response');
     let calls = 0;
-    const srv = server({ Init: () => success(), Invoke: () => (calls++, success(Buffer.from('served'))) }, {
-      ccid: 'mtls:1',
-      address: '127.0.0.1:0',
-      tlsProps: { key: Buffer.from(fixture.server.key), cert: Buffer.from(fixture.server.cert), clientCACerts: Buffer.from(fixture.ca.cert) },
-    });
+    const srv = server(
+      { Init: () => success(), Invoke: () => (calls++, success(Buffer.from('served'))) },
+      {
+        ccid: 'mtls:1',
+        address: '127.0.0.1:0',
+        tlsProps: {
+          key: Buffer.from(fixture.server.key),
+          cert: Buffer.from(fixture.server.cert),
+          clientCACerts: Buffer.from(fixture.ca.cert),
+        },
+      },
+    );
     await srv.start();
     const peer = await MockPeer.start({ logger: createLogger('peer', { level: 'critical' }) });
     try {
-      await expect(peer.connect(srv.address, { name: 'mtls', tls: { rootCert: fixture.ca.cert } })).rejects.toMatchObject({ code: 'STREAM_CLOSED' });
+      await expect(peer.connect(srv.address, { name: 'mtls', tls: { rootCert: fixture.ca.cert } })).rejects.toMatchObject({
+        code: 'STREAM_CLOSED',
+      });
       expect(calls).toBe(0);
-      const cc = await peer.connect(srv.address, { name: 'mtls', tls: { rootCert: fixture.ca.cert, clientKey: fixture.client.key, clientCert: fixture.client.cert } });
+      const cc = await peer.connect(srv.address, {
+        name: 'mtls',
+        tls: { rootCert: fixture.ca.cert, clientKey: fixture.client.key, clientCert: fixture.client.cert },
+      });
       expect(await cc.invoke(['x'])).toMatchObject({ status: 200, payload: Buffer.from('served') });
       expect(calls).toBe(1);
     } finally {
@@ -133,43 +145,65 @@ describe('TLS', () => {
     }
   });
 
-  test.each(['missing.pem', 'not-pem.pem', 'corrupt-cert.pem'])('client mode: a TLS root certificate file that is %s stops start() naming the file', async (name) => {
-    const { start } = await import('../src/shim');
-    const env = {
-      CORE_PEER_ADDRESS: '127.0.0.1:1', CORE_CHAINCODE_ID_NAME: 'cc', CORE_PEER_TLS_ENABLED: 'true',
-      CORE_PEER_TLS_ROOTCERT_FILE: files[name], CORE_TLS_CLIENT_KEY_FILE: files['client-key.pem'], CORE_TLS_CLIENT_CERT_FILE: files['client-cert.pem'],
-    };
-    const cc = { Init: async () => ({ status: 200 }), Invoke: async () => ({ status: 200 }) };
-    const err = await start(cc, { argv: [], env }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'CONFIG', message: expect.stringContaining(files[name]!) });
-    expect((err as Error).message).toContain('CORE_PEER_TLS_ROOTCERT_FILE');
-  });
+  test.each(['missing.pem', 'not-pem.pem', 'corrupt-cert.pem'])(
+    'client mode: a TLS root certificate file that is %s stops start() naming the file',
+    async (name) => {
+      const { start } = await import('../src/shim');
+      const env = {
+        CORE_PEER_ADDRESS: '127.0.0.1:1',
+        CORE_CHAINCODE_ID_NAME: 'cc',
+        CORE_PEER_TLS_ENABLED: 'true',
+        CORE_PEER_TLS_ROOTCERT_FILE: files[name],
+        CORE_TLS_CLIENT_KEY_FILE: files['client-key.pem'],
+        CORE_TLS_CLIENT_CERT_FILE: files['client-cert.pem'],
+      };
+      const cc = { Init: async () => ({ status: 200 }), Invoke: async () => ({ status: 200 }) };
+      const err = await start(cc, { argv: [], env }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'CONFIG', message: expect.stringContaining(files[name]!) });
+      expect((err as Error).message).toContain('CORE_PEER_TLS_ROOTCERT_FILE');
+    },
+  );
 
   test('client mode: a corrupt client key file is named too', async () => {
     const { readStartConfig } = await import('../src/config');
     const env = {
-      CORE_PEER_ADDRESS: 'p:1', CORE_CHAINCODE_ID_NAME: 'cc', CORE_PEER_TLS_ENABLED: 'true',
-      CORE_PEER_TLS_ROOTCERT_FILE: files['ca.pem'], CORE_TLS_CLIENT_KEY_FILE: files['corrupt-key.pem'], CORE_TLS_CLIENT_CERT_FILE: files['client-cert.pem'],
+      CORE_PEER_ADDRESS: 'p:1',
+      CORE_CHAINCODE_ID_NAME: 'cc',
+      CORE_PEER_TLS_ENABLED: 'true',
+      CORE_PEER_TLS_ROOTCERT_FILE: files['ca.pem'],
+      CORE_TLS_CLIENT_KEY_FILE: files['corrupt-key.pem'],
+      CORE_TLS_CLIENT_CERT_FILE: files['client-cert.pem'],
     };
-    expect(() => readStartConfig([], env)).toThrow(expect.objectContaining({ code: 'CONFIG', message: expect.stringContaining(`${files['corrupt-key.pem']} holds a malformed PEM`) }));
+    expect(() => readStartConfig([], env)).toThrow(
+      expect.objectContaining({ code: 'CONFIG', message: expect.stringContaining(`${files['corrupt-key.pem']} holds a malformed PEM`) }),
+    );
   });
 
-  test.each(['missing.pem', 'not-pem.pem', 'corrupt-key.pem'])('server mode: a TLS key file that is %s stops the server command naming the file', async (name) => {
-    const { serverCommand } = await import('../src/cli/server');
-    const saved = { ...process.env };
-    let stderr = '';
-    const write = process.stderr.write;
-    process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-    try {
-      process.env.CHAINCODE_SERVER_ADDRESS = '127.0.0.1:0';
-      process.env.CHAINCODE_ID = 'sec:1';
-      const code = await serverCommand(['--chaincode-tls-key-file', files[name]!, '--chaincode-tls-cert-file', files['cert.pem']!,
-        '--module', join(__dirname, 'fixtures', 'reliability-chaincode.js')]);
-      expect(code).not.toBe(0);
-      expect(stderr).toContain(files[name]!);
-    } finally {
-      process.stderr.write = write;
-      process.env = saved;
-    }
-  });
+  test.each(['missing.pem', 'not-pem.pem', 'corrupt-key.pem'])(
+    'server mode: a TLS key file that is %s stops the server command naming the file',
+    async (name) => {
+      const { serverCommand } = await import('../src/cli/server');
+      const saved = { ...process.env };
+      let stderr = '';
+      const write = process.stderr.write;
+      process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+      try {
+        process.env.CHAINCODE_SERVER_ADDRESS = '127.0.0.1:0';
+        process.env.CHAINCODE_ID = 'sec:1';
+        const code = await serverCommand([
+          '--chaincode-tls-key-file',
+          files[name]!,
+          '--chaincode-tls-cert-file',
+          files['cert.pem']!,
+          '--module',
+          join(__dirname, 'fixtures', 'reliability-chaincode.js'),
+        ]);
+        expect(code).not.toBe(0);
+        expect(stderr).toContain(files[name]!);
+      } finally {
+        process.stderr.write = write;
+        process.env = saved;
+      }
+    },
+  );
 });

@@ -23,7 +23,10 @@ const files: Record<string, string> = {};
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'server-cli-'));
   tls = await createTlsFixture();
-  const write = (name: string, content: string) => { files[name] = join(dir, name); writeFileSync(files[name], content); };
+  const write = (name: string, content: string) => {
+    files[name] = join(dir, name);
+    writeFileSync(files[name], content);
+  };
   write('cert.pem', tls.server.certPem);
   write('key.pem', tls.server.keyPem);
   write('ca.pem', tls.ca.certPem);
@@ -45,28 +48,58 @@ describe('readServerConfig', () => {
   });
 
   it('reads CORE_* and then the ccaas names CHAINCODE_SERVER_ADDRESS / CHAINCODE_ID', () => {
-    expect(readServerConfig([], { CORE_CHAINCODE_ADDRESS: 'a:1', CORE_CHAINCODE_ID: 'i:1', CHAINCODE_SERVER_ADDRESS: 'b:2', CHAINCODE_ID: 'j:2' }).options)
-      .toMatchObject({ address: 'a:1', ccid: 'i:1' });
-    expect(readServerConfig([], { CHAINCODE_SERVER_ADDRESS: 'b:2', CHAINCODE_ID: 'j:2' }).options).toMatchObject({ address: 'b:2', ccid: 'j:2' });
+    expect(
+      readServerConfig([], {
+        CORE_CHAINCODE_ADDRESS: 'a:1',
+        CORE_CHAINCODE_ID: 'i:1',
+        CHAINCODE_SERVER_ADDRESS: 'b:2',
+        CHAINCODE_ID: 'j:2',
+      }).options,
+    ).toMatchObject({ address: 'a:1', ccid: 'i:1' });
+    expect(readServerConfig([], { CHAINCODE_SERVER_ADDRESS: 'b:2', CHAINCODE_ID: 'j:2' }).options).toMatchObject({
+      address: 'b:2',
+      ccid: 'j:2',
+    });
   });
 
   it('loads TLS from PEM files (-file) and base64 files (-path), flags and env', () => {
-    const fromFlags = readServerConfig(['--chaincode-address', 'a:1', '--chaincode-id', 'i:1',
-      '--chaincode-tls-cert-file', files['cert.pem']!, '--chaincode-tls-key-path', files['key.b64']!,
-      '--chaincode-tls-client-cacert-path', files['ca.b64']!], {});
+    const fromFlags = readServerConfig(
+      [
+        '--chaincode-address',
+        'a:1',
+        '--chaincode-id',
+        'i:1',
+        '--chaincode-tls-cert-file',
+        files['cert.pem']!,
+        '--chaincode-tls-key-path',
+        files['key.b64']!,
+        '--chaincode-tls-client-cacert-path',
+        files['ca.b64']!,
+      ],
+      {},
+    );
     expect(text(fromFlags.options.tlsProps?.cert)).toBe(tls.server.certPem);
     expect(text(fromFlags.options.tlsProps?.key)).toBe(tls.server.keyPem);
     expect(text(fromFlags.options.tlsProps?.clientCACerts)).toBe(tls.ca.certPem);
 
-    const fromEnv = readServerConfig([], { CHAINCODE_SERVER_ADDRESS: 'a:1', CHAINCODE_ID: 'i:1',
-      CORE_CHAINCODE_TLS_CERT_PATH: files['cert.b64'], CORE_CHAINCODE_TLS_KEY_FILE: files['key.pem'] });
+    const fromEnv = readServerConfig([], {
+      CHAINCODE_SERVER_ADDRESS: 'a:1',
+      CHAINCODE_ID: 'i:1',
+      CORE_CHAINCODE_TLS_CERT_PATH: files['cert.b64'],
+      CORE_CHAINCODE_TLS_KEY_FILE: files['key.pem'],
+    });
     expect(text(fromEnv.options.tlsProps?.cert)).toBe(tls.server.certPem);
     expect(fromEnv.options.tlsProps?.clientCACerts).toBeUndefined();
   });
 
   it('reads the Go contract API TLS variables only when CHAINCODE_TLS_DISABLED=false', () => {
-    const env = { CHAINCODE_SERVER_ADDRESS: 'a:1', CHAINCODE_ID: 'i:1', CHAINCODE_TLS_KEY: files['key.pem'],
-      CHAINCODE_TLS_CERT: files['cert.pem'], CHAINCODE_CLIENT_CA_CERT: files['ca.pem'] };
+    const env = {
+      CHAINCODE_SERVER_ADDRESS: 'a:1',
+      CHAINCODE_ID: 'i:1',
+      CHAINCODE_TLS_KEY: files['key.pem'],
+      CHAINCODE_TLS_CERT: files['cert.pem'],
+      CHAINCODE_CLIENT_CA_CERT: files['ca.pem'],
+    };
     expect(readServerConfig([], env).options.tlsProps).toBeUndefined();
     const on = readServerConfig([], { ...env, CHAINCODE_TLS_DISABLED: 'false' }).options.tlsProps;
     expect(text(on?.key)).toBe(tls.server.keyPem);
@@ -112,7 +145,10 @@ describe('fabric-shim-ts server (child process)', () => {
   });
 
   /** Starts the CLI under tsx; resolves once it prints the address it listens on. */
-  function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcessWithoutNullStreams; address: string; stderr: () => string; exit: Promise<number | null> }> {
+  function startCli(
+    args: string[],
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<{ child: ChildProcessWithoutNullStreams; address: string; stderr: () => string; exit: Promise<number | null> }> {
     // tsx's loader in the same process (no wrapper process), so the signal reaches our code directly.
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
       cwd: ROOT,
@@ -132,8 +168,15 @@ describe('fabric-shim-ts server (child process)', () => {
   }
 
   it('SIGTERM during a transaction lets it complete, then exits 0', async () => {
-    const cli = await startCli(['server', '--chaincode-address', '127.0.0.1:0', '--chaincode-id', CCID,
-      '--module-path', 'test/fixtures/server-contract']);
+    const cli = await startCli([
+      'server',
+      '--chaincode-address',
+      '127.0.0.1:0',
+      '--chaincode-id',
+      CCID,
+      '--module-path',
+      'test/fixtures/server-contract',
+    ]);
     const peer = await RawPeer.connect(cli.address);
     peers.push(peer);
     expect(peer.registeredAs).toBe(CCID);
@@ -160,13 +203,17 @@ describe('fabric-shim-ts server (child process)', () => {
 
   it('serves mutual TLS from files given by CORE_* env and refuses a stranger', async () => {
     const cli = await startCli(['server'], {
-      CHAINCODE_SERVER_ADDRESS: '127.0.0.1:0', CHAINCODE_ID: CCID, CORE_MODULE_PATH: 'test/fixtures/server-contract',
-      CORE_CHAINCODE_TLS_CERT_FILE: files['cert.pem'], CORE_CHAINCODE_TLS_KEY_PATH: files['key.b64'],
+      CHAINCODE_SERVER_ADDRESS: '127.0.0.1:0',
+      CHAINCODE_ID: CCID,
+      CORE_MODULE_PATH: 'test/fixtures/server-contract',
+      CORE_CHAINCODE_TLS_CERT_FILE: files['cert.pem'],
+      CORE_CHAINCODE_TLS_KEY_PATH: files['key.b64'],
       CORE_CHAINCODE_TLS_CLIENT_CACERT_FILE: files['ca.pem'],
     });
     const stranger = await (await createTestCa('stranger')).issue({ commonName: 'evil', client: true });
-    await expect(RawPeer.connect(cli.address, { rootCert: tls.ca.cert, clientKey: stranger.key, clientCert: stranger.cert }))
-      .rejects.toMatchObject({ code: 'STREAM_CLOSED' });
+    await expect(
+      RawPeer.connect(cli.address, { rootCert: tls.ca.cert, clientKey: stranger.key, clientCert: stranger.cert }),
+    ).rejects.toMatchObject({ code: 'STREAM_CLOSED' });
     const peer = await RawPeer.connect(cli.address, { rootCert: tls.ca.cert, clientKey: tls.client.key, clientCert: tls.client.cert });
     peers.push(peer);
     expect(await peer.invoke(['kv:put', 'a', 'b'])).toMatchObject({ type: 'COMPLETED', status: 200 });
@@ -176,7 +223,8 @@ describe('fabric-shim-ts server (child process)', () => {
 
   it('`start` runs server mode when CHAINCODE_SERVER_ADDRESS is set', async () => {
     const cli = await startCli(['start', '--module-path', 'test/fixtures/server-contract'], {
-      CHAINCODE_SERVER_ADDRESS: '127.0.0.1:0', CHAINCODE_ID: CCID,
+      CHAINCODE_SERVER_ADDRESS: '127.0.0.1:0',
+      CHAINCODE_ID: CCID,
     });
     const peer = await RawPeer.connect(cli.address);
     peers.push(peer);
@@ -187,11 +235,14 @@ describe('fabric-shim-ts server (child process)', () => {
 
   it('exits 1 with the reason when the configuration is wrong', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'server', '--chaincode-address', '127.0.0.1:0'], {
-      cwd: ROOT, env: { ...process.env, CHAINCODE_ID: '', CORE_CHAINCODE_ID: '' },
+      cwd: ROOT,
+      env: { ...process.env, CHAINCODE_ID: '', CORE_CHAINCODE_ID: '' },
     });
     children.push(child);
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(code).toBe(1);
     expect(stderr).toMatch(/chaincode id is not set/);

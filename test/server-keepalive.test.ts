@@ -24,7 +24,9 @@ afterEach(async () => {
 /** Pings every 100 ms; `timeoutMs` is how long an unanswered ping is tolerated. */
 async function start(timeoutMs: number): Promise<ChaincodeServer> {
   srv = server(chaincode, {
-    ccid: 'ka:1', address: '127.0.0.1:0', logger: log,
+    ccid: 'ka:1',
+    address: '127.0.0.1:0',
+    logger: log,
     'grpc.keepalive_time_ms': 100,
     'grpc.keepalive_timeout_ms': timeoutMs,
   });

@@ -20,7 +20,9 @@ afterAll(async () => {
 it('two mock peers drive one mutual-TLS chaincode server concurrently, each on its own ledger', async () => {
   const tls = await createTlsFixture();
   srv = server(chaincode, {
-    ccid: CCID, address: '127.0.0.1:0', mspId: 'Org1MSP',
+    ccid: CCID,
+    address: '127.0.0.1:0',
+    mspId: 'Org1MSP',
     tlsProps: { key: tls.server.key, cert: tls.server.cert, clientCACerts: tls.ca.cert },
   });
   await srv.start();

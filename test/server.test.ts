@@ -17,8 +17,14 @@ function counted(): { cc: ChaincodeInterface; calls: () => number } {
   let calls = 0;
   return {
     cc: {
-      Init: (stub) => { calls++; return chaincode.Init(stub); },
-      Invoke: (stub) => { calls++; return chaincode.Invoke(stub); },
+      Init: (stub) => {
+        calls++;
+        return chaincode.Init(stub);
+      },
+      Invoke: (stub) => {
+        calls++;
+        return chaincode.Invoke(stub);
+      },
     },
     calls: () => calls,
   };
@@ -51,7 +57,7 @@ beforeAll(async () => {
 });
 
 describe('ChaincodeServer (plain)', () => {
-  it('sends REGISTER with the ccid on the peer\'s stream and serves transactions', async () => {
+  it("sends REGISTER with the ccid on the peer's stream and serves transactions", async () => {
     const s = await startServer(chaincode);
     expect(s.address).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(s.address.endsWith(':0')).toBe(false);
@@ -90,13 +96,9 @@ describe('ChaincodeServer (plain)', () => {
     expect(await first).toMatchObject({ type: 'COMPLETED', payload: '9,1' });
 
     // Many more, concurrently on both connections.
-    const runs = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? p1 : p2).invoke(['put', `k${i}`, `v${i}`])),
-    );
+    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? p1 : p2).invoke(['put', `k${i}`, `v${i}`])));
     expect(runs.every((r) => r.type === 'COMPLETED' && r.status === 200)).toBe(true);
-    expect([...p1.state.keys()].filter((k) => k.startsWith('k')).sort()).toEqual(
-      Array.from({ length: 10 }, (_, i) => `k${i * 2}`).sort(),
-    );
+    expect([...p1.state.keys()].filter((k) => k.startsWith('k')).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `k${i * 2}`).sort());
 
     // Closing one connection leaves the other working.
     p1.close();
@@ -104,7 +106,7 @@ describe('ChaincodeServer (plain)', () => {
     expect(await p2.invoke(['get', 'a'])).toMatchObject({ payload: '99' });
   });
 
-  it('rejects bad arguments with fabric-shim\'s messages', () => {
+  it("rejects bad arguments with fabric-shim's messages", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Official = require('fabric-shim/lib/server') as new (cc: unknown, opts: unknown) => unknown;
     const cases: [unknown, unknown][] = [
@@ -118,7 +120,11 @@ describe('ChaincodeServer (plain)', () => {
     ];
     for (const [cc, opts] of cases) {
       let official = '';
-      try { new Official(cc, opts); } catch (e) { official = (e as Error).message; }
+      try {
+        new Official(cc, opts);
+      } catch (e) {
+        official = (e as Error).message;
+      }
       expect(official).not.toBe('');
       expect(() => server(cc as ChaincodeInterface, opts as ChaincodeServerOpts)).toThrow(official);
     }
@@ -169,9 +175,9 @@ describe('ChaincodeServer (mutual TLS)', () => {
     const { cc, calls } = counted();
     const s = await startServer(cc, mtls());
     const stranger = await (await createTestCa('stranger')).issue({ commonName: 'evil-peer', client: true });
-    await expect(
-      dial(s.address, { rootCert: tls.ca.cert, clientKey: stranger.key, clientCert: stranger.cert }),
-    ).rejects.toMatchObject({ code: 'STREAM_CLOSED' });
+    await expect(dial(s.address, { rootCert: tls.ca.cert, clientKey: stranger.key, clientCert: stranger.cert })).rejects.toMatchObject({
+      code: 'STREAM_CLOSED',
+    });
     await expect(dial(s.address, { rootCert: tls.ca.cert })).rejects.toMatchObject({ code: 'STREAM_CLOSED' });
     expect(calls()).toBe(0);
     expect(s.connections).toBe(0);
@@ -193,7 +199,10 @@ describe('ChaincodeServer.stop', () => {
       await g.wait;
     };
     const events: string[] = [];
-    const tx = peer.invoke(['put', 'k', 'v']).then((r) => { events.push(`tx ${r.type}`); return r; });
+    const tx = peer.invoke(['put', 'k', 'v']).then((r) => {
+      events.push(`tx ${r.type}`);
+      return r;
+    });
     await g.reached; // the transaction is now waiting on the peer
     const stopped = s.stop(10_000).then(() => events.push('stopped'));
     // New peers are refused while draining.

@@ -33,21 +33,29 @@ const ccs: Record<string, MockChaincode> = {};
 beforeAll(async () => {
   peer = await MockPeer.start({ txTimeoutMs: 20_000 });
   const registered = peer.waitForChaincode(OFFICIAL, { collections: ['c1'] });
-  child = spawn(process.execPath, [
-    path.join(__dirname, 'support', 'official-shapes.js'),
-    '--peer.address', peer.address,
-    '--chaincode-id-name', `${OFFICIAL}:1`,
-  ], {
-    env: { ...process.env, CORE_PEER_LOCALMSPID: 'Org1MSP', CORE_CHAINCODE_LOGGING_LEVEL: 'warning', CORE_CHAINCODE_LOGGING_SHIM: 'warning' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  child = spawn(
+    process.execPath,
+    [path.join(__dirname, 'support', 'official-shapes.js'), '--peer.address', peer.address, '--chaincode-id-name', `${OFFICIAL}:1`],
+    {
+      env: {
+        ...process.env,
+        CORE_PEER_LOCALMSPID: 'Org1MSP',
+        CORE_CHAINCODE_LOGGING_LEVEL: 'warning',
+        CORE_CHAINCODE_LOGGING_SHIM: 'warning',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   for (const out of [child.stdout!, child.stderr!]) out.on('data', (d: Buffer) => (childOutput += d.toString()));
   ccs[OURS] = await peer.launch(OURS, createShapesChaincode(ours), { collections: ['c1'] });
   await peer.launch('callee', createCallee(ours));
   ccs[OFFICIAL] = await registered;
   // The same committed history on both namespaces, with fixed txids and timestamps.
   for (const ns of [OFFICIAL, OURS]) {
-    const write = (key: string, value: string | undefined) => ({ writes: [{ namespace: ns, collection: '', key, value: value === undefined ? undefined : Buffer.from(value) }], metadata: [] });
+    const write = (key: string, value: string | undefined) => ({
+      writes: [{ namespace: ns, collection: '', key, value: value === undefined ? undefined : Buffer.from(value) }],
+      metadata: [],
+    });
     peer.ledger.commit('mychannel', write('h', 'one'), 'tx-h1', new Date('2023-05-06T07:08:09.123Z'));
     peer.ledger.commit('mychannel', write('h', 'two'), 'tx-h2', new Date('2023-05-06T07:08:10.000Z'));
     peer.ledger.commit('mychannel', write('h', undefined), 'tx-h3', new Date('2023-05-06T07:08:11.456Z'));
@@ -68,7 +76,9 @@ async function probe(fcn: string, opts: InvokeOptions = {}): Promise<[unknown, u
   const out: unknown[] = [];
   for (const name of [OFFICIAL, OURS]) {
     const res = await ccs[name]!.invoke([fcn], { timestamp: TIMESTAMP, ...opts });
-    out.push(res.status === 200 ? JSON.parse(res.payload.toString('utf8')) : { status: res.status, message: res.message, outcome: res.outcome });
+    out.push(
+      res.status === 200 ? JSON.parse(res.payload.toString('utf8')) : { status: res.status, message: res.message, outcome: res.outcome },
+    );
   }
   return [out[0], out[1]];
 }

@@ -13,18 +13,46 @@ import OfficialLong from 'long';
 
 /** The methods whose types changed here, where fabric-shim-api's are expected (a helper library typed against fabric-shim). */
 type Changed =
-  | 'getState' | 'putState' | 'deleteState' | 'setStateValidationParameter' | 'getStateValidationParameter'
-  | 'getStateByRange' | 'getStateByRangeWithPagination' | 'getStateByPartialCompositeKey' | 'getStateByPartialCompositeKeyWithPagination'
-  | 'getQueryResult' | 'getQueryResultWithPagination' | 'getHistoryForKey' | 'getTxTimestamp' | 'getCreator' | 'getSignedProposal'
-  | 'getPrivateData' | 'getPrivateDataHash' | 'putPrivateData' | 'deletePrivateData' | 'purgePrivateData'
-  | 'setPrivateDataValidationParameter' | 'getPrivateDataValidationParameter'
-  | 'getPrivateDataByRange' | 'getPrivateDataByPartialCompositeKey' | 'getPrivateDataQueryResult';
+  | 'getState'
+  | 'putState'
+  | 'deleteState'
+  | 'setStateValidationParameter'
+  | 'getStateValidationParameter'
+  | 'getStateByRange'
+  | 'getStateByRangeWithPagination'
+  | 'getStateByPartialCompositeKey'
+  | 'getStateByPartialCompositeKeyWithPagination'
+  | 'getQueryResult'
+  | 'getQueryResultWithPagination'
+  | 'getHistoryForKey'
+  | 'getTxTimestamp'
+  | 'getCreator'
+  | 'getSignedProposal'
+  | 'getPrivateData'
+  | 'getPrivateDataHash'
+  | 'putPrivateData'
+  | 'deletePrivateData'
+  | 'purgePrivateData'
+  | 'setPrivateDataValidationParameter'
+  | 'getPrivateDataValidationParameter'
+  | 'getPrivateDataByRange'
+  | 'getPrivateDataByPartialCompositeKey'
+  | 'getPrivateDataQueryResult';
 export function asOfficial(stub: ChaincodeStub): Pick<OfficialStub, Changed> {
   return stub;
 }
 
 /** The write methods keep fabric-shim's `Promise<void>`: an implementation written to it fits ours. */
-export class WritesAsOfficial implements Pick<ChaincodeStub, 'putState' | 'deleteState' | 'putPrivateData' | 'deletePrivateData' | 'purgePrivateData' | 'setStateValidationParameter' | 'setPrivateDataValidationParameter'> {
+export class WritesAsOfficial implements Pick<
+  ChaincodeStub,
+  | 'putState'
+  | 'deleteState'
+  | 'putPrivateData'
+  | 'deletePrivateData'
+  | 'purgePrivateData'
+  | 'setStateValidationParameter'
+  | 'setPrivateDataValidationParameter'
+> {
   async putState(): Promise<void> {
     /* fabric-shim's signature */
   }
@@ -90,7 +118,14 @@ test('our Long is recognised by the long package and behaves as its Long', () =>
     for (const a of values) {
       const la = Long.fromNumber(a, unsigned);
       const ta = OfficialLong.fromNumber(a, unsigned);
-      expect([la.low, la.high, la.unsigned, la.toString(), la.toString(16), la.toNumber()]).toEqual([ta.low, ta.high, ta.unsigned, ta.toString(), ta.toString(16), ta.toNumber()]);
+      expect([la.low, la.high, la.unsigned, la.toString(), la.toString(16), la.toNumber()]).toEqual([
+        ta.low,
+        ta.high,
+        ta.unsigned,
+        ta.toString(),
+        ta.toString(16),
+        ta.toNumber(),
+      ]);
       for (const b of [3, -7, 2 ** 33]) {
         const lb = Long.fromNumber(b, unsigned);
         const tb = OfficialLong.fromNumber(b, unsigned);
@@ -118,7 +153,12 @@ test('our Long is recognised by the long package and behaves as its Long', () =>
       expect(la.toBytesLE()).toEqual(ta.toBytesLE());
       expect(Long.fromBytesBE(la.toBytesBE(), unsigned).toString()).toBe(ta.toString());
       expect(Long.fromString(ta.toString(), unsigned).toString()).toBe(ta.toString());
-      expect([la.countLeadingZeros(), la.countTrailingZeros(), la.getNumBitsAbs(), la.isSafeInteger()]).toEqual([ta.countLeadingZeros(), ta.countTrailingZeros(), ta.getNumBitsAbs(), ta.isSafeInteger()]);
+      expect([la.countLeadingZeros(), la.countTrailingZeros(), la.getNumBitsAbs(), la.isSafeInteger()]).toEqual([
+        ta.countLeadingZeros(),
+        ta.countTrailingZeros(),
+        ta.getNumBitsAbs(),
+        ta.isSafeInteger(),
+      ]);
     }
   }
 });

@@ -31,8 +31,12 @@ const payloadOf = (m: { type: Type; payload: Uint8Array }) => {
 
 describe('connect / start against a scripted peer', () => {
   let peer: ScriptedPeer;
-  beforeEach(async () => { peer = await ScriptedPeer.start(); });
-  afterEach(async () => { await peer.stop(); });
+  beforeEach(async () => {
+    peer = await ScriptedPeer.start();
+  });
+  afterEach(async () => {
+    await peer.stop();
+  });
 
   test('connect: registers, serves, close() resolves closed', async () => {
     const conn = connect(cc, { peerAddress: peer.address, chaincodeId: 'cc:1', mspId: 'Org9MSP', logger: quiet });
@@ -77,7 +81,9 @@ describe('connect / start against a scripted peer', () => {
 
   describe('fabric-shim-ts start (CLI)', () => {
     let dir: string;
-    beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'fst-cli-')); });
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'fst-cli-'));
+    });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     test('loads package.json main of --module-path and runs it; the stream end rejects (exit code 1)', async () => {
@@ -85,12 +91,15 @@ describe('connect / start against a scripted peer', () => {
       mkdirSync(pkg);
       writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'p', main: 'lib/cc.js' }));
       mkdirSync(join(pkg, 'lib'));
-      writeFileSync(join(pkg, 'lib', 'cc.js'), `
+      writeFileSync(
+        join(pkg, 'lib', 'cc.js'),
+        `
         class Cc {
           async Init() { return { status: 200 }; }
           async Invoke(stub) { return { status: 200, payload: Buffer.from('cli ' + stub.getArgs()[0]) }; }
         }
-        module.exports = Cc;`);
+        module.exports = Cc;`,
+      );
       const run = startCommand(['--module-path', pkg, '--peer.address', peer.address, '--chaincode-id-name', 'clicc'], {});
       run.catch(() => undefined);
       const pc = await peer.accept();
@@ -120,19 +129,31 @@ describe('chaincodeFromExports', () => {
     expect(await chaincodeFromExports({ default: cc }, 'm')).toBe(cc);
     expect(await chaincodeFromExports({ default: { chaincode: cc } }, 'm')).toBe(cc);
     expect(await chaincodeFromExports(cc, 'm')).toBe(cc);
-    class K { Init() { return success(); } Invoke() { return success(); } }
+    class K {
+      Init() {
+        return success();
+      }
+      Invoke() {
+        return success();
+      }
+    }
     expect(await chaincodeFromExports({ default: K }, 'm')).toBeInstanceOf(K);
   });
   test('contracts are wrapped by the contract API', async () => {
     class Greeter extends Contract {
-      async hello(): Promise<string> { return 'hi'; }
+      async hello(): Promise<string> {
+        return 'hi';
+      }
     }
     const wrapped = await chaincodeFromExports({ contracts: [Greeter] }, 'm');
     expect(typeof wrapped.Init).toBe('function');
     expect(typeof wrapped.Invoke).toBe('function');
   });
   test('a module with neither is a CONFIG error', async () => {
-    await expect(chaincodeFromExports({ something: 1 }, 'mod.js')).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('mod.js') });
+    await expect(chaincodeFromExports({ something: 1 }, 'mod.js')).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringContaining('mod.js'),
+    });
   });
 });
 
@@ -141,9 +162,13 @@ describe('public surface mirrors fabric-shim', () => {
   const official = require('fabric-shim') as Record<string, unknown>;
   // fabric-shim's Shim is a class used only for its statics; ours is a plain object with them.
   const names = [...Object.keys(official).filter((n) => n !== 'Shim'), 'start', 'success', 'error', 'newLogger', 'server'];
-  test('Shim carries the statics of fabric-shim\'s Shim class', () => {
-    const statics = Object.getOwnPropertyNames(official.Shim).filter((n) => n !== 'Shim' && typeof (official.Shim as Record<string, unknown>)[n] === 'function');
-    expect(statics).toEqual(expect.arrayContaining(['error', 'newLogger', 'server', 'start', 'success', 'ClientIdentity', 'ChaincodeStub']));
+  test("Shim carries the statics of fabric-shim's Shim class", () => {
+    const statics = Object.getOwnPropertyNames(official.Shim).filter(
+      (n) => n !== 'Shim' && typeof (official.Shim as Record<string, unknown>)[n] === 'function',
+    );
+    expect(statics).toEqual(
+      expect.arrayContaining(['error', 'newLogger', 'server', 'start', 'success', 'ClientIdentity', 'ChaincodeStub']),
+    );
     for (const n of statics) expect([n, typeof (index.Shim as Record<string, unknown>)[n]]).toEqual([n, 'function']);
   });
   test.each(names)('%s exists with the same kind on the module and on Shim', (name) => {

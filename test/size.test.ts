@@ -72,11 +72,16 @@ test('a message above the send limit fails only that call (grpc-js alone would c
   const { cc, conn } = await launch('small', { maxSendMessageLength: MiB, maxReceiveMessageLength: MiB });
   const res = await cc.invoke(['put', 'k', String(2 * MiB)]);
   expect(res).toMatchObject({ outcome: 'COMPLETED', status: 500, committed: false });
-  expect(res.message).toMatch(/cannot send PUT_STATE: message of \d+ bytes is larger than the send limit of 1048576 bytes \(grpc.max_send_message_length\)/);
+  expect(res.message).toMatch(
+    /cannot send PUT_STATE: message of \d+ bytes is larger than the send limit of 1048576 bytes \(grpc.max_send_message_length\)/,
+  );
   expect(seen.pop()).toMatchObject({ code: 'INVALID_ARGUMENT', requestType: 'PUT_STATE' });
   // A response too large to send: the peer gets ERROR at once, not a 30 s wait.
   const tooBig = await cc.invoke(['make', 'k', String(2 * MiB)]);
-  expect(tooBig).toMatchObject({ outcome: 'ERROR', message: expect.stringMatching(/Invoke\(\) response not sent: .*larger than the send limit/) });
+  expect(tooBig).toMatchObject({
+    outcome: 'ERROR',
+    message: expect.stringMatching(/Invoke\(\) response not sent: .*larger than the send limit/),
+  });
   // The same connection still serves.
   expect(await cc.invoke(['put', 'k', '1024'])).toMatchObject({ status: 200, committed: true });
   expect(conn.handler.inFlight).toBe(0);

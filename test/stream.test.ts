@@ -6,7 +6,11 @@ import { ShimError } from '../src/errors';
 import { createTlsFixture, type TlsFixture } from '../src/testing/tls';
 
 /** Collects what a PeerStream delivers. */
-function collect(stream: PeerStream): { messages: ChaincodeMessage[]; ended: Promise<ShimError | undefined>; next(): Promise<ChaincodeMessage> } {
+function collect(stream: PeerStream): {
+  messages: ChaincodeMessage[];
+  ended: Promise<ShimError | undefined>;
+  next(): Promise<ChaincodeMessage>;
+} {
   const messages: ChaincodeMessage[] = [];
   const waiters: ((m: ChaincodeMessage) => void)[] = [];
   let resolveEnd!: (e: ShimError | undefined) => void;
@@ -14,14 +18,22 @@ function collect(stream: PeerStream): { messages: ChaincodeMessage[]; ended: Pro
   stream.listen({
     onMessage(m) {
       const w = waiters.shift();
-      if (w) w(m); else messages.push(m);
+      if (w) w(m);
+      else messages.push(m);
     },
-    onEnd(e) { resolveEnd(e); },
+    onEnd(e) {
+      resolveEnd(e);
+    },
   });
   return {
     messages,
     ended,
-    next: () => new Promise((r) => { const m = messages.shift(); if (m) r(m); else waiters.push(r); }),
+    next: () =>
+      new Promise((r) => {
+        const m = messages.shift();
+        if (m) r(m);
+        else waiters.push(r);
+      }),
   };
 }
 
@@ -39,11 +51,15 @@ describe('stream', () => {
 
   test('ChaincodeSupport/Register carries messages both ways in order and ends cleanly', async () => {
     const accepted: PeerStream[] = [];
-    server = await serveStreams('ChaincodeSupport', (s) => {
-      accepted.push(s);
-      // echo with the type changed so the test sees the server touched it
-      s.listen({ onMessage: (m) => s.send(msg(ChaincodeMessage_Type.RESPONSE, m.txid, m.payload)), onEnd: () => undefined });
-    }, { address: '127.0.0.1:0' });
+    server = await serveStreams(
+      'ChaincodeSupport',
+      (s) => {
+        accepted.push(s);
+        // echo with the type changed so the test sees the server touched it
+        s.listen({ onMessage: (m) => s.send(msg(ChaincodeMessage_Type.RESPONSE, m.txid, m.payload)), onEnd: () => undefined });
+      },
+      { address: '127.0.0.1:0' },
+    );
     expect(server.port).toBeGreaterThan(0);
     expect(server.address).toBe(`127.0.0.1:${server.port}`);
     const client = dialChaincodeSupport(server.address);
@@ -64,10 +80,14 @@ describe('stream', () => {
   });
 
   test('Chaincode/Connect is served and dialled the other way round', async () => {
-    server = await serveStreams('Chaincode', (s) => {
-      s.send(msg(ChaincodeMessage_Type.REGISTERED));
-      s.listen({ onMessage: () => s.end(), onEnd: () => undefined });
-    }, { address: '127.0.0.1:0' });
+    server = await serveStreams(
+      'Chaincode',
+      (s) => {
+        s.send(msg(ChaincodeMessage_Type.REGISTERED));
+        s.listen({ onMessage: () => s.end(), onEnd: () => undefined });
+      },
+      { address: '127.0.0.1:0' },
+    );
     const peer = dialChaincode(server.address);
     clients.push(peer);
     const c = collect(peer);
@@ -77,9 +97,13 @@ describe('stream', () => {
   });
 
   test('messages above grpc-js 4 MiB default pass (Fabric allows 100 MiB)', async () => {
-    server = await serveStreams('ChaincodeSupport', (s) => {
-      s.listen({ onMessage: (m) => s.send(m), onEnd: () => undefined });
-    }, { address: '127.0.0.1:0' });
+    server = await serveStreams(
+      'ChaincodeSupport',
+      (s) => {
+        s.listen({ onMessage: (m) => s.send(m), onEnd: () => undefined });
+      },
+      { address: '127.0.0.1:0' },
+    );
     const client = dialChaincodeSupport(`grpc://${server.address}`);
     clients.push(client);
     const c = collect(client);
@@ -91,9 +115,13 @@ describe('stream', () => {
   });
 
   test('a message above the configured limit fails the stream with a gRPC code', async () => {
-    server = await serveStreams('ChaincodeSupport', (s) => {
-      s.listen({ onMessage: (m) => s.send(m), onEnd: () => undefined });
-    }, { address: '127.0.0.1:0', grpc: { maxReceiveMessageLength: 1024 } });
+    server = await serveStreams(
+      'ChaincodeSupport',
+      (s) => {
+        s.listen({ onMessage: (m) => s.send(m), onEnd: () => undefined });
+      },
+      { address: '127.0.0.1:0', grpc: { maxReceiveMessageLength: 1024 } },
+    );
     const client = dialChaincodeSupport(server.address);
     clients.push(client);
     const c = collect(client);
@@ -107,7 +135,14 @@ describe('stream', () => {
   test('server destroy is seen by the client as STREAM_CLOSED; client destroy as cancelled by the server', async () => {
     let serverSide: ReturnType<typeof collect> | undefined;
     const gotServer = new Promise<PeerStream>((resolve) => {
-      void serveStreams('ChaincodeSupport', (s) => { serverSide = collect(s); resolve(s); }, { address: '127.0.0.1:0' }).then((srv) => {
+      void serveStreams(
+        'ChaincodeSupport',
+        (s) => {
+          serverSide = collect(s);
+          resolve(s);
+        },
+        { address: '127.0.0.1:0' },
+      ).then((srv) => {
         server = srv;
         const client = dialChaincodeSupport(srv.address);
         clients.push(client);
@@ -128,7 +163,14 @@ describe('stream', () => {
   test('a client that cancels ends the server-side stream', async () => {
     let serverEnded!: Promise<ShimError | undefined>;
     const accepted = new Promise<void>((resolve) => {
-      void serveStreams('ChaincodeSupport', (s) => { serverEnded = collect(s).ended; resolve(); }, { address: '127.0.0.1:0' }).then((srv) => {
+      void serveStreams(
+        'ChaincodeSupport',
+        (s) => {
+          serverEnded = collect(s).ended;
+          resolve();
+        },
+        { address: '127.0.0.1:0' },
+      ).then((srv) => {
         server = srv;
         const client = dialChaincodeSupport(srv.address);
         clients.push(client);
@@ -148,7 +190,10 @@ describe('stream', () => {
   test('dialling a port nobody listens on ends with UNAVAILABLE', async () => {
     const port = await new Promise<number>((resolve) => {
       const s = net.createServer();
-      s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
     });
     const client = dialChaincodeSupport(`127.0.0.1:${port}`);
     clients.push(client);
@@ -171,18 +216,26 @@ describe('stream', () => {
 
   describe('TLS', () => {
     let fx: TlsFixture;
-    beforeAll(async () => { fx = await createTlsFixture(); });
+    beforeAll(async () => {
+      fx = await createTlsFixture();
+    });
 
     async function echoServer(tls: { key: Uint8Array; cert: Uint8Array; clientCaCert?: Uint8Array }) {
-      server = await serveStreams('ChaincodeSupport', (s) => {
-        s.listen({ onMessage: (m) => s.send(m), onEnd: () => undefined });
-      }, { address: '127.0.0.1:0', tls });
+      server = await serveStreams(
+        'ChaincodeSupport',
+        (s) => {
+          s.listen({ onMessage: (m) => s.send(m), onEnd: () => undefined });
+        },
+        { address: '127.0.0.1:0', tls },
+      );
       return server;
     }
 
     test('mutual TLS: a client with a certificate from the client CA gets through', async () => {
       const srv = await echoServer({ key: fx.server.key, cert: fx.server.cert, clientCaCert: fx.ca.cert });
-      const client = dialChaincodeSupport(srv.address, { tls: { rootCert: fx.ca.cert, clientKey: fx.client.key, clientCert: fx.client.cert } });
+      const client = dialChaincodeSupport(srv.address, {
+        tls: { rootCert: fx.ca.cert, clientKey: fx.client.key, clientCert: fx.client.cert },
+      });
       clients.push(client);
       const c = collect(client);
       client.send(msg(ChaincodeMessage_Type.REGISTER, 'tls'));

@@ -47,7 +47,10 @@ describe('getMultipleStates / getMultiplePrivateData', () => {
   });
 
   it("takes the keys as one array, as fabric-shim 2.5.9's getMultipleStates(keys: string[])", async () => {
-    for (const [p, c] of [[probe, cc], [oldProbe, oldCc]] as const) {
+    for (const [p, c] of [
+      [probe, cc],
+      [oldProbe, oldCc],
+    ] as const) {
       const { value } = await p.run(c, async (stub) => ({
         states: await stub.getMultipleStates(keys),
         priv: await stub.getMultiplePrivateData('c1', ['secret', 'nope']),
@@ -106,7 +109,10 @@ describe('write batches', () => {
   it('a write recorded in a batch resolves as a sent one does: an empty Buffer, as fabric-shim', async () => {
     const describe = (v: unknown) => [Buffer.isBuffer(v), JSON.stringify(v)];
     const expected = [true, '{"type":"Buffer","data":[]}'];
-    for (const [p, c, batching] of [[probe, cc, true], [oldProbe, oldCc, false]] as const) {
+    for (const [p, c, batching] of [
+      [probe, cc, true],
+      [oldProbe, oldCc, false],
+    ] as const) {
       const { value, sent } = await p.run(c, async (stub) => {
         stub.startWriteBatch();
         const out = [
@@ -149,12 +155,14 @@ describe('write batches', () => {
   });
 
   it('a batch the peer refuses fails the transaction and commits nothing', async () => {
-    await expect(probe.run(cc, async (stub) => {
-      stub.startWriteBatch();
-      await stub.putState('refused-1', 'x');
-      await stub.putPrivateData('nosuch', 'refused-2', 'y');
-      await stub.finishWriteBatch();
-    })).rejects.toMatchObject({ code: 'PEER_ERROR', requestType: 'WRITE_BATCH_STATE' });
+    await expect(
+      probe.run(cc, async (stub) => {
+        stub.startWriteBatch();
+        await stub.putState('refused-1', 'x');
+        await stub.putPrivateData('nosuch', 'refused-2', 'y');
+        await stub.finishWriteBatch();
+      }),
+    ).rejects.toMatchObject({ code: 'PEER_ERROR', requestType: 'WRITE_BATCH_STATE' });
     expect(newPeer.ledger.get('probe', 'refused-1')).toBeUndefined();
   });
 
@@ -178,7 +186,17 @@ describe('write batches', () => {
     });
     expect(result.committed).toBe(true);
     expect(count(sent, 'WRITE_BATCH_STATE')).toBe(0);
-    expect(sent).toEqual(['PUT_STATE', 'PUT_STATE', 'PUT_STATE', 'DEL_STATE', 'PUT_STATE', 'DEL_STATE', 'PUT_STATE_METADATA', 'PUT_STATE', 'COMPLETED']);
+    expect(sent).toEqual([
+      'PUT_STATE',
+      'PUT_STATE',
+      'PUT_STATE',
+      'DEL_STATE',
+      'PUT_STATE',
+      'DEL_STATE',
+      'PUT_STATE_METADATA',
+      'PUT_STATE',
+      'COMPLETED',
+    ]);
     expect(oldPeer.ledger.getString('probe', 'x-a')).toBe('A2');
     expect(oldPeer.ledger.get('probe', 'm6')).toBeUndefined();
     expect(oldPeer.ledger.getPrivate('probe', 'c1', 'x-p')?.toString()).toBe('P');

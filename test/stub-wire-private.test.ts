@@ -12,7 +12,11 @@ import { Probe, drain } from './support/stub-wire-probe';
 let peer: MockPeer;
 let cc: MockChaincode;
 const probe = new Probe();
-const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code: string }) => e.code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code: string }) => e.code,
+  );
 
 beforeAll(async () => {
   peer = await MockPeer.start({ txTimeoutMs: 10_000 });
@@ -24,12 +28,17 @@ afterAll(async () => {
 });
 
 it('writes from the transient map, reads committed values only, and hashes', async () => {
-  const { value, sent } = await probe.run(cc, async (stub) => {
-    const secret = stub.getTransient().get('secret')!;
-    await stub.putPrivateData('c1', 'p1', secret);
-    await stub.putPrivateData('c2', 'p1', 'other collection');
-    return { own: await stub.getPrivateData('c1', 'p1'), hash: await stub.getPrivateDataHash('c1', 'p1') };
-  }, ['w'], { transient: { secret: 'swordfish' } });
+  const { value, sent } = await probe.run(
+    cc,
+    async (stub) => {
+      const secret = stub.getTransient().get('secret')!;
+      await stub.putPrivateData('c1', 'p1', secret);
+      await stub.putPrivateData('c2', 'p1', 'other collection');
+      return { own: await stub.getPrivateData('c1', 'p1'), hash: await stub.getPrivateDataHash('c1', 'p1') };
+    },
+    ['w'],
+    { transient: { secret: 'swordfish' } },
+  );
   expect(value.own).toEqual(Buffer.alloc(0)); // not committed yet: no read-your-writes
   expect(value.hash).toEqual(Buffer.alloc(0));
   expect(sent).toEqual(['PUT_STATE', 'PUT_STATE', 'GET_STATE', 'GET_PRIVATE_DATA_HASH', 'COMPLETED']);
@@ -60,19 +69,28 @@ it('deletes and purges private keys', async () => {
 it('queries a collection by range, partial composite key and rich query', async () => {
   for (let i = 0; i < 120; i++) peer.ledger.put('probe', `k${String(i).padStart(3, '0')}`, { n: i }, { collection: 'c2' });
   await probe.run(cc, async (stub) => {
-    for (const [colour, name] of [['blue', 'a'], ['blue', 'b'], ['red', 'c']] as const) {
+    for (const [colour, name] of [
+      ['blue', 'a'],
+      ['blue', 'b'],
+      ['red', 'c'],
+    ] as const) {
       await stub.putPrivateData('c2', stub.createCompositeKey('asset', [colour, name]), name);
     }
   });
   const { value } = await probe.run(cc, async (stub) => ({
     range: (await drain(await stub.getPrivateDataByRange('c2', 'k', 'k~'))).map((kv) => kv.key),
-    partial: (await drain(await stub.getPrivateDataByPartialCompositeKey('c2', 'asset', ['blue']))).map((kv) => stub.splitCompositeKey(kv.key).attributes),
+    partial: (await drain(await stub.getPrivateDataByPartialCompositeKey('c2', 'asset', ['blue']))).map(
+      (kv) => stub.splitCompositeKey(kv.key).attributes,
+    ),
     rich: (await drain(await stub.getPrivateDataQueryResult('c2', JSON.stringify({ selector: { n: { $lt: 3 } } })))).map((kv) => kv.key),
     publicRange: (await drain(await stub.getStateByRange('k', 'k~'))).length,
   }));
   expect(value.range).toHaveLength(120);
   expect(value.range[119]).toBe('k119');
-  expect(value.partial).toEqual([['blue', 'a'], ['blue', 'b']]);
+  expect(value.partial).toEqual([
+    ['blue', 'a'],
+    ['blue', 'b'],
+  ]);
   expect(value.rich).toEqual(['k000', 'k001', 'k002']);
   expect(value.publicRange).toBe(0);
 });

@@ -75,7 +75,11 @@ describe('getStateByRange', () => {
 
   it('pages with a bookmark, fetchedRecordsCount, and pages larger than 100', async () => {
     const { value } = await probe.run(cc, (stub) => pages(stub, (b) => stub.getStateByRangeWithPagination('r', 'r~', 100, b)));
-    expect(value.map((p) => [p.count, p.keys.length, p.bookmark])).toEqual([[100, 100, 'r100'], [100, 100, 'r200'], [50, 50, '']]);
+    expect(value.map((p) => [p.count, p.keys.length, p.bookmark])).toEqual([
+      [100, 100, 'r100'],
+      [100, 100, 'r200'],
+      [50, 50, ''],
+    ]);
     expect(value.flatMap((p) => p.keys)).toEqual(Array.from({ length: 250 }, (_, i) => `r${pad(i)}`));
     const big = await probe.run(cc, async (stub) => {
       const { iterator, metadata } = await stub.getStateByRangeWithPagination('r', 'r~', 150);
@@ -91,7 +95,10 @@ describe('getStateByRange', () => {
       const codes: string[] = [];
       const composite = stub.createCompositeKey('color~name', ['blue']);
       for (const q of [() => stub.getStateByRange(composite, ''), () => stub.getStateByRangeWithPagination('a', 'b', 1.5)]) {
-        await q().then(() => codes.push('resolved'), (e: { code: string }) => codes.push(e.code));
+        await q().then(
+          () => codes.push('resolved'),
+          (e: { code: string }) => codes.push(e.code),
+        );
       }
       return codes;
     });
@@ -113,7 +120,9 @@ describe('composite keys', () => {
   });
 
   it('pages a partial composite key query', async () => {
-    const { value } = await probe.run(cc, (stub) => pages(stub, (b) => stub.getStateByPartialCompositeKeyWithPagination('color~name', ['blue'], 60, b)));
+    const { value } = await probe.run(cc, (stub) =>
+      pages(stub, (b) => stub.getStateByPartialCompositeKeyWithPagination('color~name', ['blue'], 60, b)),
+    );
     expect(value.map((p) => p.count)).toEqual([60, 60, 10]);
     expect(value.at(-1)?.bookmark).toBe('');
     expect(new Set(value.flatMap((p) => p.keys)).size).toBe(130);
@@ -138,7 +147,11 @@ describe('rich queries', () => {
       const all = await drain(await stub.getQueryResult(JSON.stringify({ selector: { size: { $gte: 0 } } })));
       return { cars: keysOf(cars), all: all.length };
     });
-    expect(value.cars).toEqual(Array.from({ length: 120 }, (_, i) => i).filter((i) => i % 2 && i >= 10).map((i) => `doc${pad(i)}`));
+    expect(value.cars).toEqual(
+      Array.from({ length: 120 }, (_, i) => i)
+        .filter((i) => i % 2 && i >= 10)
+        .map((i) => `doc${pad(i)}`),
+    );
     expect(value.all).toBe(120);
     expect(count(sent, 'GET_QUERY_RESULT')).toBe(2);
     expect(count(sent, 'QUERY_STATE_NEXT')).toBe(1);
@@ -154,7 +167,11 @@ describe('rich queries', () => {
   it('sends an empty or bad query to the peer, as fabric-shim, and reports its refusal', async () => {
     const { value } = await probe.run(cc, async (stub) => {
       const out: string[] = [];
-      for (const q of ['', '{not json']) await stub.getQueryResult(q).then(() => out.push('resolved'), (e: { code: string }) => out.push(e.code));
+      for (const q of ['', '{not json'])
+        await stub.getQueryResult(q).then(
+          () => out.push('resolved'),
+          (e: { code: string }) => out.push(e.code),
+        );
       return out;
     });
     expect(value).toEqual(['PEER_ERROR', 'PEER_ERROR']);

@@ -50,12 +50,16 @@ afterAll(async () => {
 describe('invocation', () => {
   it('hands the arguments over as strings, Buffers and fcn/params', async () => {
     const binary = Uint8Array.from([0xff, 0x00, 0x41]);
-    const { value } = await probe.run(cc, (stub) => ({
-      args: stub.getArgs(),
-      strings: stub.getStringArgs(),
-      buffers: stub.getBufferArgs(),
-      fp: stub.getFunctionAndParameters(),
-    }), ['transfer', 'a1', 'Bob', binary]);
+    const { value } = await probe.run(
+      cc,
+      (stub) => ({
+        args: stub.getArgs(),
+        strings: stub.getStringArgs(),
+        buffers: stub.getBufferArgs(),
+        fp: stub.getFunctionAndParameters(),
+      }),
+      ['transfer', 'a1', 'Bob', binary],
+    );
     expect(value.args).toEqual(['transfer', 'a1', 'Bob', Buffer.from(binary).toString('utf8')]);
     expect(value.strings).toEqual(value.args);
     expect(value.buffers.every((b) => Buffer.isBuffer(b))).toBe(true);
@@ -95,7 +99,12 @@ describe('invocation', () => {
     simulation.discard();
     (probe as unknown as { body: unknown }).body = undefined;
     expect(res.outcome).toBe('COMPLETED');
-    expect(seen).toEqual(new Map([['d1', Buffer.from('one')], ['d2', Buffer.from([2])]]));
+    expect(seen).toEqual(
+      new Map([
+        ['d1', Buffer.from('one')],
+        ['d2', Buffer.from([2])],
+      ]),
+    );
     expect(Buffer.isBuffer(seen?.get('d1'))).toBe(true);
   });
 });
@@ -105,19 +114,29 @@ describe('proposal', () => {
     const handle = peer.identity('Org2MSP', { role: 'auditor' });
     const identity = await handle.resolve();
     const when = new Date('2024-05-06T07:08:09.123Z');
-    const { value, result } = await probe.run(cc, (stub) => ({
-      creator: stub.getCreator(),
-      transient: stub.getTransient(),
-      ts: stub.getTxTimestamp(),
-      date: stub.getDateTimestamp(),
-      signed: stub.getSignedProposal(),
-      binding: stub.getBinding(),
-    }), ['p'], { identity: handle, timestamp: when, transient: { price: '10', blob: Uint8Array.from([1, 2]) } });
+    const { value, result } = await probe.run(
+      cc,
+      (stub) => ({
+        creator: stub.getCreator(),
+        transient: stub.getTransient(),
+        ts: stub.getTxTimestamp(),
+        date: stub.getDateTimestamp(),
+        signed: stub.getSignedProposal(),
+        binding: stub.getBinding(),
+      }),
+      ['p'],
+      { identity: handle, timestamp: when, transient: { price: '10', blob: Uint8Array.from([1, 2]) } },
+    );
     // The stub's return types are public names of the package (typechecked by tsc --noEmit).
     const typed: { creator: SerializedIdentity; ts: Timestamp; signed: DecodedSignedProposal } = value;
     expect(typed.creator.mspid).toBe('Org2MSP');
     expect(Buffer.from(value.creator.idBytes).toString('utf8')).toBe(identity.certificatePem);
-    expect(value.transient).toEqual(new Map([['price', Buffer.from('10')], ['blob', Buffer.from([1, 2])]]));
+    expect(value.transient).toEqual(
+      new Map([
+        ['price', Buffer.from('10')],
+        ['blob', Buffer.from([1, 2])],
+      ]),
+    );
     expect(value.ts.seconds.toNumber()).toBe(Math.floor(when.getTime() / 1000));
     expect(value.ts.nanos).toBe(123_000_000);
     expect(value.date).toEqual(when);
@@ -155,7 +174,7 @@ describe('world state', () => {
     expect(sent).toEqual(['GET_STATE', 'PUT_STATE', 'PUT_STATE', 'DEL_STATE', 'GET_STATE', 'GET_STATE', 'COMPLETED']);
   });
 
-  it("refuses only what fabric-shim refuses; empty keys go to the peer, which refuses writing them (issue 12, defect 6)", async () => {
+  it('refuses only what fabric-shim refuses; empty keys go to the peer, which refuses writing them (issue 12, defect 6)', async () => {
     const { value, sent } = await probe.run(cc, async (stub) => {
       const codes: string[] = [];
       for (const attempt of [
@@ -165,7 +184,10 @@ describe('world state', () => {
         () => stub.setStateValidationParameter('k', 5 as unknown as Uint8Array),
         () => stub.getHistoryForKey('').then((it) => it.close()),
       ]) {
-        await attempt().then(() => codes.push('resolved'), (e: { code: string; message: string }) => codes.push(`${e.code}: ${e.message}`));
+        await attempt().then(
+          () => codes.push('resolved'),
+          (e: { code: string; message: string }) => codes.push(`${e.code}: ${e.message}`),
+        );
       }
       return codes;
     });
@@ -214,7 +236,10 @@ describe('world state', () => {
     // As a committing peer: changing the policy needs the endorsements the current one asks for
     // (Org1 and Org2); this peer of Org1 alone cannot, so the change is not committed.
     expect(result).toMatchObject({ status: 200, committed: false, validationCode: 'ENDORSEMENT_POLICY_FAILURE' });
-    expect(new KeyEndorsementPolicy(peer.ledger.getMetadata('probe', 'guarded').VALIDATION_PARAMETER).listOrgs()).toEqual(['Org1MSP', 'Org2MSP']);
+    expect(new KeyEndorsementPolicy(peer.ledger.getMetadata('probe', 'guarded').VALIDATION_PARAMETER).listOrgs()).toEqual([
+      'Org1MSP',
+      'Org2MSP',
+    ]);
   });
 });
 
@@ -252,10 +277,12 @@ describe('invokeChaincode', () => {
   });
 
   it('a missing chaincode rejects with the peer error', async () => {
-    const { value } = await probe.run(cc, (stub) => stub.invokeChaincode('nobody', ['x']).then(
-      () => 'resolved',
-      (e: { code: string; message: string }) => `${e.code}: ${e.message}`,
-    ));
+    const { value } = await probe.run(cc, (stub) =>
+      stub.invokeChaincode('nobody', ['x']).then(
+        () => 'resolved',
+        (e: { code: string; message: string }) => `${e.code}: ${e.message}`,
+      ),
+    );
     expect(value).toMatch(/^PEER_ERROR: .*nobody/);
   });
 });
@@ -276,19 +303,24 @@ describe('events and identity', () => {
   it('ClientIdentity reads the creator certificate inside the chaincode', async () => {
     const handle = peer.identity('Org2MSP', { role: 'auditor', 'hf.EnrollmentID': 'alice' }, { commonName: 'alice' });
     const identity = await handle.resolve();
-    const { value } = await probe.run(cc, (stub) => {
-      const cid = new ClientIdentity(stub);
-      return {
-        msp: cid.getMSPID(),
-        id: cid.getID(),
-        role: cid.getAttributeValue('role'),
-        missing: cid.getAttributeValue('nope'),
-        isAuditor: cid.assertAttributeValue('role', 'auditor'),
-        isAdmin: cid.assertAttributeValue('role', 'admin'),
-        idBytes: Buffer.from(cid.getIDBytes()).toString('utf8'),
-        subject: cid.getX509Certificate().subject,
-      };
-    }, ['cid'], { identity: handle });
+    const { value } = await probe.run(
+      cc,
+      (stub) => {
+        const cid = new ClientIdentity(stub);
+        return {
+          msp: cid.getMSPID(),
+          id: cid.getID(),
+          role: cid.getAttributeValue('role'),
+          missing: cid.getAttributeValue('nope'),
+          isAuditor: cid.assertAttributeValue('role', 'auditor'),
+          isAdmin: cid.assertAttributeValue('role', 'admin'),
+          idBytes: Buffer.from(cid.getIDBytes()).toString('utf8'),
+          subject: cid.getX509Certificate().subject,
+        };
+      },
+      ['cid'],
+      { identity: handle },
+    );
     expect(value).toMatchObject({ msp: 'Org2MSP', role: 'auditor', missing: null, isAuditor: true, isAdmin: false });
     expect(value.subject).toMatch(/CN=alice/);
     expect(value.id).toMatch(/^x509::.*CN=alice.*::.*CN=/);

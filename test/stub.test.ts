@@ -104,7 +104,10 @@ describe('world state messages', () => {
 
     talkBack.answer(
       T.GET_STATE_METADATA,
-      toBinary(StateMetadataResultSchema, create(StateMetadataResultSchema, { entries: [{ metakey: 'VALIDATION_PARAMETER', value: Uint8Array.from([7]) }] })),
+      toBinary(
+        StateMetadataResultSchema,
+        create(StateMetadataResultSchema, { entries: [{ metakey: 'VALIDATION_PARAMETER', value: Uint8Array.from([7]) }] }),
+      ),
       toBinary(StateMetadataResultSchema, create(StateMetadataResultSchema, { entries: [] })),
     );
     // As fabric-shim: a plain Uint8Array, undefined when the key has no policy.
@@ -127,7 +130,10 @@ describe('world state messages', () => {
     await invalid(stub.putState('k', { a: 1 } as unknown as string), 'Failure: Cannot coerce to Uint8Array: object');
     await invalid(stub.putState('k', [1] as unknown as string), 'Failure: Cannot coerce to Uint8Array: array');
     await invalid(stub.setStateValidationParameter('k', 5 as unknown as Uint8Array), 'Failure: Cannot coerce to Uint8Array: number');
-    await invalid(stub.getStateByRange('\u0000a', ''), 'first character of the key [\u0000a] contains a null character which is not allowed');
+    await invalid(
+      stub.getStateByRange('\u0000a', ''),
+      'first character of the key [\u0000a] contains a null character which is not allowed',
+    );
     await invalid(stub.getStateByRange('a', '\u0000z'), /contains a null character/);
     await invalid(stub.getStateByPartialCompositeKey('t', ['a\u0000']), /U\+0000/);
     await invalid(stub.getStateByPartialCompositeKey('', []), 'object type or attribute not a non-zero length string');
@@ -146,7 +152,12 @@ describe('range and rich queries', () => {
     const { stub, talkBack } = fakeTransaction();
     talkBack.answer(T.GET_STATE_BY_RANGE, kvPage({ kvs: [{ key: 'a', value: '1' }] }));
     const it = await stub.getStateByRange('', 'z');
-    expect(talkBack.decoded(0, GetStateByRangeSchema)).toMatchObject({ startKey: '\u0001', endKey: 'z', collection: '', metadata: new Uint8Array(0) });
+    expect(talkBack.decoded(0, GetStateByRangeSchema)).toMatchObject({
+      startKey: '\u0001',
+      endKey: 'z',
+      collection: '',
+      metadata: new Uint8Array(0),
+    });
     expect(await it.next()).toEqual({ value: { key: 'a', value: Buffer.from('1') }, done: false });
     expect(await it.next()).toEqual({ value: undefined, done: true });
     await it.close();
@@ -176,7 +187,14 @@ describe('range and rich queries', () => {
       ['\u0000', '\u0000\u{10ffff}'],
     ]);
     expect(fromBinary(QueryMetadataSchema, ranges[1]!.metadata)).toMatchObject({ pageSize: 5, bookmark: 'bm' });
-    expect(talkBack.names()).toEqual(['GET_STATE_BY_RANGE', 'QUERY_STATE_CLOSE', 'GET_STATE_BY_RANGE', 'QUERY_STATE_CLOSE', 'GET_STATE_BY_RANGE', 'QUERY_STATE_CLOSE']);
+    expect(talkBack.names()).toEqual([
+      'GET_STATE_BY_RANGE',
+      'QUERY_STATE_CLOSE',
+      'GET_STATE_BY_RANGE',
+      'QUERY_STATE_CLOSE',
+      'GET_STATE_BY_RANGE',
+      'QUERY_STATE_CLOSE',
+    ]);
   });
 
   it('rich queries send GET_QUERY_RESULT', async () => {
@@ -185,7 +203,11 @@ describe('range and rich queries', () => {
     await (await stub.getQueryResult('{"selector":{}}')).close();
     const paged = await stub.getQueryResultWithPagination('{"selector":{}}', 3, 'bm');
     expect(paged.metadata.bookmark).toBe('nx');
-    expect(talkBack.decoded(0, GetQueryResultSchema)).toMatchObject({ query: '{"selector":{}}', collection: '', metadata: new Uint8Array(0) });
+    expect(talkBack.decoded(0, GetQueryResultSchema)).toMatchObject({
+      query: '{"selector":{}}',
+      collection: '',
+      metadata: new Uint8Array(0),
+    });
     expect(talkBack.decoded(2, GetQueryResultSchema).metadata.length).toBeGreaterThan(0);
   });
 
@@ -210,7 +232,13 @@ describe('private data', () => {
     await stub.setPrivateDataValidationParameter('col', 'k', Uint8Array.from([1]));
     await stub.getPrivateDataValidationParameter('col', 'k');
     expect(talkBack.names()).toEqual([
-      'GET_STATE', 'GET_PRIVATE_DATA_HASH', 'PUT_STATE', 'DEL_STATE', 'PURGE_PRIVATE_DATA', 'PUT_STATE_METADATA', 'GET_STATE_METADATA',
+      'GET_STATE',
+      'GET_PRIVATE_DATA_HASH',
+      'PUT_STATE',
+      'DEL_STATE',
+      'PURGE_PRIVATE_DATA',
+      'PUT_STATE_METADATA',
+      'GET_STATE_METADATA',
     ]);
     expect(talkBack.decoded(0, GetStateSchema).collection).toBe('col');
     expect(talkBack.decoded(1, GetStateSchema).collection).toBe('col');

@@ -7,13 +7,18 @@ import { parseTraceparent } from '../src/proposal';
 import { ATTR, METRIC, NO_TELEMETRY, createTelemetry, type TransactionSource } from '../src/telemetry';
 import { TestReader } from './support/metric-reader';
 
-
 const utf8 = new TextEncoder();
 function source(fcn: string, transient: Record<string, string> = {}): TransactionSource & { reads: number } {
   const s = {
     reads: 0,
-    getFunctionAndParameters: () => { s.reads++; return { fcn }; },
-    getTransient: () => { s.reads++; return new Map(Object.entries(transient).map(([k, v]) => [k, utf8.encode(v)])); },
+    getFunctionAndParameters: () => {
+      s.reads++;
+      return { fcn };
+    },
+    getTransient: () => {
+      s.reads++;
+      return new Map(Object.entries(transient).map(([k, v]) => [k, utf8.encode(v)]));
+    },
   };
   return s;
 }
@@ -27,7 +32,15 @@ describe('no SDK', () => {
     expect(src.reads).toBe(0);
     const pending = Promise.resolve(7);
     expect(tx.talkBack(Type.GET_STATE, pending)).toBe(pending);
-    expect(tx.run(function (this: unknown, a: number) { return [this, a]; }, 'self', 3)).toEqual(['self', 3]);
+    expect(
+      tx.run(
+        function (this: unknown, a: number) {
+          return [this, a];
+        },
+        'self',
+        3,
+      ),
+    ).toEqual(['self', 3]);
     tx.succeeded({ status: 200 });
     tx.failed(new Error('x'));
     await expect(pending).resolves.toBe(7);
@@ -63,11 +76,16 @@ describe('with an SDK', () => {
 
     const spans = exporter.getFinishedSpans();
     expect(spans.map((s) => s.name)).toEqual(['GET_STATE', 'PUT_STATE', 'chaincode transfer']);
-    const [get, put, root] = spans as [typeof spans[0], typeof spans[0], typeof spans[0]];
+    const [get, put, root] = spans as [(typeof spans)[0], (typeof spans)[0], (typeof spans)[0]];
     expect(root.kind).toBe(SpanKind.SERVER);
     expect(root.attributes).toEqual({
-      [ATTR.chaincode]: 'basic', [ATTR.channel]: 'mychannel', [ATTR.fn]: 'transfer', [ATTR.txId]: 'abcdef0123456789',
-      [ATTR.kind]: 'invoke', [ATTR.outcome]: 'success', [ATTR.status]: 200,
+      [ATTR.chaincode]: 'basic',
+      [ATTR.channel]: 'mychannel',
+      [ATTR.fn]: 'transfer',
+      [ATTR.txId]: 'abcdef0123456789',
+      [ATTR.kind]: 'invoke',
+      [ATTR.outcome]: 'success',
+      [ATTR.status]: 200,
     });
     expect(root.status.code).toBe(SpanStatusCode.UNSET);
     expect(root.parentSpanContext).toBeUndefined();
@@ -82,12 +100,18 @@ describe('with an SDK', () => {
     const count = await reader.points(METRIC.transactions);
     expect(count).toHaveLength(1);
     expect(count[0]?.value).toBe(1);
-    expect(count[0]?.attributes).toEqual({ [ATTR.chaincode]: 'basic', [ATTR.channel]: 'mychannel', [ATTR.fn]: 'transfer', [ATTR.outcome]: 'success' });
+    expect(count[0]?.attributes).toEqual({
+      [ATTR.chaincode]: 'basic',
+      [ATTR.channel]: 'mychannel',
+      [ATTR.fn]: 'transfer',
+      [ATTR.outcome]: 'success',
+    });
     const duration = await reader.points(METRIC.duration);
     expect((duration[0]?.value as Histogram).count).toBe(1);
     const ledger = await reader.points(METRIC.ledgerDuration);
     expect(ledger.map((p) => [p.attributes[ATTR.messageType], p.attributes[ATTR.outcome], (p.value as Histogram).count])).toEqual([
-      ['GET_STATE', 'success', 1], ['PUT_STATE', 'failure', 1],
+      ['GET_STATE', 'success', 1],
+      ['PUT_STATE', 'failure', 1],
     ]);
     const active = await reader.points(METRIC.active);
     expect(active[0]?.value).toBe(0);
@@ -119,17 +143,31 @@ describe('with an SDK', () => {
     expect(init?.name).toBe('chaincode Init');
     expect(init?.attributes[ATTR.kind]).toBe('init');
     const outcomes = (await reader.points(METRIC.transactions)).map((p) => [p.attributes[ATTR.fn], p.attributes[ATTR.outcome], p.value]);
-    expect(outcomes).toEqual(expect.arrayContaining([['buy', 'error', 1], ['buy', 'failure', 1], ['', 'success', 1]]));
+    expect(outcomes).toEqual(
+      expect.arrayContaining([
+        ['buy', 'error', 1],
+        ['buy', 'failure', 1],
+        ['', 'success', 1],
+      ]),
+    );
     expect(outcomes).toHaveLength(3);
   });
 
   it('joins the client trace from traceparent/tracestate in the transient map', () => {
     const tel = createTelemetry({ chaincodeId: 'cc', tracerProvider });
-    const transient = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', tracestate: 'vendor=abc,other=1', secret: 'hidden' };
+    const transient = {
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      tracestate: 'vendor=abc,other=1',
+      secret: 'hidden',
+    };
     tel.startTransaction('ch', 't', false, source('f', transient)).succeeded({ status: 200 });
     const [span] = exporter.getFinishedSpans();
     expect(span?.spanContext().traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
-    expect(span?.parentSpanContext).toMatchObject({ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', isRemote: true });
+    expect(span?.parentSpanContext).toMatchObject({
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      isRemote: true,
+    });
     expect(span?.parentSpanContext?.traceState?.get('vendor')).toBe('abc');
     expect(JSON.stringify(span?.attributes)).not.toContain('hidden');
   });
@@ -137,7 +175,14 @@ describe('with an SDK', () => {
   it('a malformed traceparent or an unreadable transient map starts a new trace', () => {
     const tel = createTelemetry({ chaincodeId: 'cc', tracerProvider });
     tel.startTransaction('ch', 't', false, source('f', { traceparent: 'garbage' })).succeeded({ status: 200 });
-    const broken: TransactionSource = { getFunctionAndParameters: () => { throw new Error('bad args'); }, getTransient: () => { throw new Error('bad proposal'); } };
+    const broken: TransactionSource = {
+      getFunctionAndParameters: () => {
+        throw new Error('bad args');
+      },
+      getTransient: () => {
+        throw new Error('bad proposal');
+      },
+    };
     tel.startTransaction('ch', 't2', false, broken).failed(new Error('bad proposal'));
     const spans = exporter.getFinishedSpans();
     expect(spans.map((s) => s.parentSpanContext)).toEqual([undefined, undefined]);
@@ -155,7 +200,14 @@ describe('with an SDK', () => {
     const tel = createTelemetry({ chaincodeId: 'cc', tracerProvider });
     const tx = tel.startTransaction('ch', 't', false, source('f'));
     let inner: Span | undefined;
-    tx.run(() => { inner = tracerProvider.getTracer('user').startSpan('user work'); inner.end(); }, undefined, undefined);
+    tx.run(
+      () => {
+        inner = tracerProvider.getTracer('user').startSpan('user work');
+        inner.end();
+      },
+      undefined,
+      undefined,
+    );
     tx.succeeded({ status: 200 });
     const [user, root] = exporter.getFinishedSpans();
     expect(user?.name).toBe('user work');
@@ -181,7 +233,9 @@ describe('with an SDK', () => {
 describe('parseTraceparent (W3C trace-context)', () => {
   it('reads version 00', () => {
     expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01')).toEqual({
-      traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1,
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
     });
     expect(parseTraceparent('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00')?.traceFlags).toBe(0);
   });
@@ -207,7 +261,9 @@ describe('without @opentelemetry/api installed', () => {
     // Control: with the package present the same call records.
     expect(createTelemetry({ chaincodeId: 'cc' }).startTransaction('ch', 't0', false, source('f'))).not.toBe(NO_TELEMETRY);
     jest.isolateModules(() => {
-      jest.doMock('@opentelemetry/api', () => { throw new Error("Cannot find module '@opentelemetry/api'"); });
+      jest.doMock('@opentelemetry/api', () => {
+        throw new Error("Cannot find module '@opentelemetry/api'");
+      });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const isolated = require('../src/telemetry') as typeof import('../src/telemetry');
       const tel = isolated.createTelemetry({ chaincodeId: 'cc' });

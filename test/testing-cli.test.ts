@@ -37,15 +37,18 @@ test('mock-peer command: listen, invoke, get, history, errors, quit', async () =
   const [, address] = await out.waitFor(/listening on (\S+) \(channel clich\)/);
   let conn: ChaincodeConnection | undefined;
   try {
-    conn = connect({
-      Init: () => success(),
-      Invoke: async (stub) => {
-        const s = stub as unknown as { getStringArgs(): string[]; putState(k: string, v: Buffer): Promise<void> };
-        const [, key, value] = s.getStringArgs();
-        await s.putState(key!, Buffer.from(value!));
-        return success(Buffer.from(`stored ${key}`));
+    conn = connect(
+      {
+        Init: () => success(),
+        Invoke: async (stub) => {
+          const s = stub as unknown as { getStringArgs(): string[]; putState(k: string, v: Buffer): Promise<void> };
+          const [, key, value] = s.getStringArgs();
+          await s.putState(key!, Buffer.from(value!));
+          return success(Buffer.from(`stored ${key}`));
+        },
       },
-    }, { peerAddress: address!, chaincodeId: 'clicc:1.0' });
+      { peerAddress: address!, chaincodeId: 'clicc:1.0' },
+    );
     await conn.ready;
     input.write('list\n');
     await out.waitFor(/\["clicc"\]/);

@@ -124,7 +124,11 @@ describe('queries', () => {
       if (!b.hasMore) break;
     }
     expect(QUERY_BATCH_SIZE).toBe(100);
-    expect(sizes).toEqual([[100, true], [100, true], [52, false]]);
+    expect(sizes).toEqual([
+      [100, true],
+      [100, true],
+      [52, false],
+    ]);
     expect(cursor.exhausted).toBe(true);
   });
 

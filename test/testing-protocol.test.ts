@@ -6,7 +6,15 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema } from '../src/gen/peer/chaincode_pb';
-import { ChaincodeMessageSchema, ChaincodeMessage_Type as T, GetStateSchema, PutStateSchema, WriteBatchStateSchema, WriteRecord_Type, type ChaincodeMessage } from '../src/gen/peer/chaincode_shim_pb';
+import {
+  ChaincodeMessageSchema,
+  ChaincodeMessage_Type as T,
+  GetStateSchema,
+  PutStateSchema,
+  WriteBatchStateSchema,
+  WriteRecord_Type,
+  type ChaincodeMessage,
+} from '../src/gen/peer/chaincode_shim_pb';
 import { SignedProposalSchema } from '../src/gen/peer/proposal_pb';
 import { error, success } from '../src/response';
 import { server } from '../src/server';
@@ -106,7 +114,12 @@ describe('handshake and talk-back errors on a raw stream', () => {
   test('a talk-back for a txid not in flight gets ERROR naming the txid', async () => {
     const r = raw(peer);
     await r.register('rawcc:1.0');
-    r.send({ type: T.GET_STATE, txid: 'ghost', channelId: 'mychannel', payload: toBinary(GetStateSchema, create(GetStateSchema, { key: 'k' })) });
+    r.send({
+      type: T.GET_STATE,
+      txid: 'ghost',
+      channelId: 'mychannel',
+      payload: toBinary(GetStateSchema, create(GetStateSchema, { key: 'k' })),
+    });
     const reply = (await r.next())!;
     expect(reply.type).toBe(T.ERROR);
     expect(reply.txid).toBe('ghost');
@@ -122,10 +135,18 @@ describe('handshake and talk-back errors on a raw stream', () => {
     const tx = (await r.next())!;
     expect(tx.type).toBe(T.TRANSACTION);
     const put = (key: string, collection = '') =>
-      r.send({ type: T.PUT_STATE, txid: tx.txid, channelId: tx.channelId, payload: toBinary(PutStateSchema, create(PutStateSchema, { key, value: Buffer.from('v'), collection })) });
+      r.send({
+        type: T.PUT_STATE,
+        txid: tx.txid,
+        channelId: tx.channelId,
+        payload: toBinary(PutStateSchema, create(PutStateSchema, { key, value: Buffer.from('v'), collection })),
+      });
     put('');
     const emptyKey = (await r.next())!;
-    expect([emptyKey.type, Buffer.from(emptyKey.payload).toString()]).toEqual([T.ERROR, 'invalid key. Empty string is not supported as a key by couchdb']);
+    expect([emptyKey.type, Buffer.from(emptyKey.payload).toString()]).toEqual([
+      T.ERROR,
+      'invalid key. Empty string is not supported as a key by couchdb',
+    ]);
     put('k', 'nope');
     const badColl = (await r.next())!;
     expect(Buffer.from(badColl.payload).toString()).toBe('collection mychannel/rawcc/nope could not be found');
@@ -144,13 +165,22 @@ describe('handshake and talk-back errors on a raw stream', () => {
       const cc = await small.waitForChaincode('rawcc');
       const invoked = cc.invoke(['go']);
       const tx = (await r.next())!;
-      const batch = (keys: string[]) => r.send({
-        type: T.WRITE_BATCH_STATE, txid: tx.txid, channelId: tx.channelId,
-        payload: toBinary(WriteBatchStateSchema, create(WriteBatchStateSchema, { rec: keys.map((key) => ({ key, value: Buffer.from(key), type: WriteRecord_Type.PUT_STATE })) })),
-      });
+      const batch = (keys: string[]) =>
+        r.send({
+          type: T.WRITE_BATCH_STATE,
+          txid: tx.txid,
+          channelId: tx.channelId,
+          payload: toBinary(
+            WriteBatchStateSchema,
+            create(WriteBatchStateSchema, { rec: keys.map((key) => ({ key, value: Buffer.from(key), type: WriteRecord_Type.PUT_STATE })) }),
+          ),
+        });
       batch(['a', 'b', 'c']);
       const refused = (await r.next())!;
-      expect([refused.type, Buffer.from(refused.payload).toString()]).toEqual([T.ERROR, 'write batch of 3 records exceeds the maximum of 2']);
+      expect([refused.type, Buffer.from(refused.payload).toString()]).toEqual([
+        T.ERROR,
+        'write batch of 3 records exceeds the maximum of 2',
+      ]);
       batch(['a', 'b']);
       expect((await r.next())!.type).toBe(T.RESPONSE);
       const response = new fabricProtos.peer.Response();
@@ -216,7 +246,13 @@ test('a proposal the mock peer builds parses with the official fabric-protos dec
   expect(built.txId).toBe(expectedTxId);
   expect(computeTxId(signatureHeader.getNonce_asU8(), signatureHeader.getCreator_asU8())).toBe(expectedTxId);
   expect(spec.getChaincodeSpec().getChaincodeId().getName()).toBe('assets');
-  expect(spec.getChaincodeSpec().getInput().getArgsList_asU8().map((a: Uint8Array) => Buffer.from(a).toString())).toEqual(['Create', 'a1']);
+  expect(
+    spec
+      .getChaincodeSpec()
+      .getInput()
+      .getArgsList_asU8()
+      .map((a: Uint8Array) => Buffer.from(a).toString()),
+  ).toEqual(['Create', 'a1']);
   expect(Buffer.from(payload.getTransientmapMap().get('price')).toString()).toBe('10');
   const key = createPublicKey(identity.certificatePem);
   expect(verify('sha256', signed.getProposalBytes_asU8(), key, signed.getSignature_asU8())).toBe(true);
@@ -224,16 +260,19 @@ test('a proposal the mock peer builds parses with the official fabric-protos dec
 
 test('chaincode-as-a-service: peer.connect() drives a chaincode server', async () => {
   const peer = await MockPeer.start();
-  const ccServer = server({
-    Init: () => success(),
-    Invoke: async (stub) => {
-      const s = stub as unknown as { getFunctionAndParameters(): { params: string[] }; putState(k: string, v: Buffer): Promise<void> };
-      const [key, value] = s.getFunctionAndParameters().params;
-      if (!key || !value) return error('need key and value');
-      await s.putState(key, Buffer.from(value));
-      return success(Buffer.from('stored'));
+  const ccServer = server(
+    {
+      Init: () => success(),
+      Invoke: async (stub) => {
+        const s = stub as unknown as { getFunctionAndParameters(): { params: string[] }; putState(k: string, v: Buffer): Promise<void> };
+        const [key, value] = s.getFunctionAndParameters().params;
+        if (!key || !value) return error('need key and value');
+        await s.putState(key, Buffer.from(value));
+        return success(Buffer.from('stored'));
+      },
     },
-  }, { ccid: 'svc_1.0:0123abcd', address: '127.0.0.1:0', mspId: 'Org1MSP' });
+    { ccid: 'svc_1.0:0123abcd', address: '127.0.0.1:0', mspId: 'Org1MSP' },
+  );
   await ccServer.start();
   try {
     const cc = await peer.connect(ccServer.address, { name: 'svc' });

@@ -23,10 +23,14 @@ function handshake(
       // With TLS 1.3 the client's handshake finishes before the server checks the client
       // certificate, so success means the server's greeting actually arrived.
       let greeted = false;
-      client.on('data', (d: Buffer) => { greeted = d.toString() === 'hi'; });
+      client.on('data', (d: Buffer) => {
+        greeted = d.toString() === 'hi';
+      });
       client.on('end', () => {
         client.destroy();
-        server.close(() => resolve(greeted ? { ok: true, ...(peerCn === undefined ? {} : { peerCn }) } : { ok: false, error: 'closed without greeting' }));
+        server.close(() =>
+          resolve(greeted ? { ok: true, ...(peerCn === undefined ? {} : { peerCn }) } : { ok: false, error: 'closed without greeting' }),
+        );
       });
       client.on('error', (e) => {
         client.destroy();
@@ -68,7 +72,11 @@ describe('testing/tls certificates', () => {
   it('completes a mutual TLS handshake and refuses a client from another CA', async () => {
     const { ca, server, client } = await createTlsFixture();
     const serverOpts: tls.TlsOptions = {
-      key: server.keyPem, cert: server.certPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: true,
+      key: server.keyPem,
+      cert: server.certPem,
+      ca: ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: true,
     };
     const good = await handshake(serverOpts, { ca: ca.certPem, key: client.keyPem, cert: client.certPem, servername: 'localhost' });
     expect(good).toEqual({ ok: true, peerCn: 'peer0.localhost' });

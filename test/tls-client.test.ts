@@ -28,7 +28,12 @@ async function tlsPeer(mutual: boolean): Promise<MockPeer> {
 }
 
 function dial(peer: MockPeer, clientTls: Parameters<typeof connect>[1]['tls']): ChaincodeConnection {
-  const conn = connect(chaincode, { peerAddress: peer.address, chaincodeId: 'kv:1.0', mspId: 'Org1MSP', ...(clientTls ? { tls: clientTls } : {}) });
+  const conn = connect(chaincode, {
+    peerAddress: peer.address,
+    chaincodeId: 'kv:1.0',
+    mspId: 'Org1MSP',
+    ...(clientTls ? { tls: clientTls } : {}),
+  });
   conn.closed.catch(() => undefined);
   conns.push(conn);
   return conn;
@@ -59,7 +64,10 @@ describe('client mode over TLS', () => {
   it('refuses a peer whose certificate another CA signed, with a clear error', async () => {
     const peer = await tlsPeer(false);
     const other = await createTestCa('not the peer CA');
-    const err = await dial(peer, { rootCert: other.cert }).ready.then(() => undefined, (e: unknown) => e);
+    const err = await dial(peer, { rootCert: other.cert }).ready.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'STREAM_CLOSED', grpcCode: 14 /* UNAVAILABLE */ });
     // The message names the peer and why: the certificate could not be verified.
     expect((err as Error).message).toContain(peer.address);

@@ -39,7 +39,9 @@ import { ensureBuiltDist } from './support/dist';
  */
 const INTENDED_IDS = new Set(INTENDED_DIFFERENCES.map((d) => d.id));
 
-const probes = readdirSync(PROBES).filter((f) => /\.(ts|mts|cts)$/.test(f)).sort();
+const probes = readdirSync(PROBES)
+  .filter((f) => /\.(ts|mts|cts)$/.test(f))
+  .sort();
 
 let tmp: string;
 let roots: { official: string[]; ours: string[] };
@@ -60,10 +62,12 @@ afterAll(() => {
 function intendedLines(): Map<string, string> {
   const marks = new Map<string, string>();
   for (const probe of probes) {
-    readFileSync(path.join(PROBES, probe), 'utf8').split('\n').forEach((text, i) => {
-      const m = /\/\/ intended: ([\w-]+)/.exec(text);
-      if (m) marks.set(`${probe}:${i + 1}`, m[1]!);
-    });
+    readFileSync(path.join(PROBES, probe), 'utf8')
+      .split('\n')
+      .forEach((text, i) => {
+        const m = /\/\/ intended: ([\w-]+)/.exec(text);
+        if (m) marks.set(`${probe}:${i + 1}`, m[1]!);
+      });
   }
   return marks;
 }

@@ -38,7 +38,24 @@ function allSchemas(): DescMessage[] {
     seen.set(d.typeName, d);
     d.nestedMessages.forEach(visit);
   };
-  for (const mod of [common, policies, kv, identities, principal, chaincode, event, shim, proposal, response, transaction, gateway, ab, rwset, kvrwset, rpcStatus]) {
+  for (const mod of [
+    common,
+    policies,
+    kv,
+    identities,
+    principal,
+    chaincode,
+    event,
+    shim,
+    proposal,
+    response,
+    transaction,
+    gateway,
+    ab,
+    rwset,
+    kvrwset,
+    rpcStatus,
+  ]) {
     for (const v of Object.values(mod)) if (isMessageSchema(v)) visit(v);
   }
   return [...seen.values()].filter((d) => !d.typeName.startsWith('google.protobuf.'));
@@ -66,14 +83,28 @@ function officialClass(typeName: string): OfficialClass {
 
 function scalarSample(type: ScalarType, salt: number): unknown {
   switch (type) {
-    case ScalarType.STRING: return `s${salt}-é`;
-    case ScalarType.BYTES: return new Uint8Array([salt, 0, 255]);
-    case ScalarType.BOOL: return true;
-    case ScalarType.DOUBLE: case ScalarType.FLOAT: return 1.5 + salt;
-    case ScalarType.INT64: case ScalarType.SINT64: case ScalarType.SFIXED64: return BigInt(-1000 - salt);
-    case ScalarType.UINT64: case ScalarType.FIXED64: return BigInt(2 ** 40 + salt);
-    case ScalarType.INT32: case ScalarType.SINT32: case ScalarType.SFIXED32: return -7 - salt;
-    default: return 7 + salt; // uint32, fixed32
+    case ScalarType.STRING:
+      return `s${salt}-é`;
+    case ScalarType.BYTES:
+      return new Uint8Array([salt, 0, 255]);
+    case ScalarType.BOOL:
+      return true;
+    case ScalarType.DOUBLE:
+    case ScalarType.FLOAT:
+      return 1.5 + salt;
+    case ScalarType.INT64:
+    case ScalarType.SINT64:
+    case ScalarType.SFIXED64:
+      return BigInt(-1000 - salt);
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      return BigInt(2 ** 40 + salt);
+    case ScalarType.INT32:
+    case ScalarType.SINT32:
+    case ScalarType.SFIXED32:
+      return -7 - salt;
+    default:
+      return 7 + salt; // uint32, fixed32
   }
 }
 

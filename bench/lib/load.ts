@@ -126,7 +126,13 @@ export interface SoakResult {
  * Runs `total` transactions of `spec` (closed loop) and samples VmRSS after each tenth, to see
  * whether memory settles (a leak grows with the count, not with the load).
  */
-export async function runSoak(chaincode: BenchChaincode, pid: number, spec: CellSpec, total: number, keyPrefix: string): Promise<SoakResult> {
+export async function runSoak(
+  chaincode: BenchChaincode,
+  pid: number,
+  spec: CellSpec,
+  total: number,
+  keyPrefix: string,
+): Promise<SoakResult> {
   const step = Math.max(1, Math.floor(total / 10));
   const rssKiB: [number, number][] = [];
   let started = 0;

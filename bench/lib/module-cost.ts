@@ -119,7 +119,12 @@ export function moduleCosts(runs = 3): { bare: ModuleCost; steps: ModuleCost[] }
     all.push(JSON.parse(out) as Reading[]);
   }
   const med = (f: (r: Reading[]) => number): number => median(all.map(f));
-  const bare: ModuleCost = { label: 'bare node --expose-gc (no require)', rssKiB: med((r) => r[0]!.rss), heapKiB: med((r) => r[0]!.heap), modules: med((r) => r[0]!.modules) };
+  const bare: ModuleCost = {
+    label: 'bare node --expose-gc (no require)',
+    rssKiB: med((r) => r[0]!.rss),
+    heapKiB: med((r) => r[0]!.heap),
+    modules: med((r) => r[0]!.modules),
+  };
   const steps = STEPS.map((s, i) => ({
     label: s.label,
     rssKiB: med((r) => r[i + 1]!.rss - r[i]!.rss),

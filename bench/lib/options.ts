@@ -45,7 +45,19 @@ function positive(name: string, text: string | undefined): number {
 
 /** Parses argv (without node and script). */
 export function parseOptions(argv: readonly string[]): BenchOptions {
-  const opts: BenchOptions = { duration: 5, warmup: 1, runs: 5, peer: 'mock', shims: [...ALL_SHIMS], footprint: true, profile: false, soak: 0, logPairs: 3, oursNodeArgs: [], moduleCost: true };
+  const opts: BenchOptions = {
+    duration: 5,
+    warmup: 1,
+    runs: 5,
+    peer: 'mock',
+    shims: [...ALL_SHIMS],
+    footprint: true,
+    profile: false,
+    soak: 0,
+    logPairs: 3,
+    oursNodeArgs: [],
+    moduleCost: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = (): string | undefined => inline ?? argv[++i];

@@ -72,7 +72,6 @@ function spread(values: number[]): string {
   return values.length === 1 ? m : `${m} [${fmt(Math.min(...values), 1)}..${fmt(Math.max(...values), 1)}]`;
 }
 
-
 function cellsOf(results: ShimResults | undefined): Map<string, CellResult> {
   const map = new Map<string, CellResult>();
   for (const c of results?.cells ?? []) map.set(c.label, c);
@@ -171,10 +170,24 @@ export function renderReport(report: BenchReport): string {
   }
   if (Number.isFinite(bare)) extra.push(['bare node (reference)', '', '', '', '', fmt(bare / 1024, 1), '', '', '', '']);
   const nPairs = Math.max(0, ...kinds.map((k) => get(k)?.loggingPairs?.length ?? 0));
-  out.push('', `start-up, require, idle RSS (after READY + 1 s, vs bare node), logging (median [min..max] of ${nPairs} warning/info process pairs), memory over the run`);
+  out.push(
+    '',
+    `start-up, require, idle RSS (after READY + 1 s, vs bare node), logging (median [min..max] of ${nPairs} warning/info process pairs), memory over the run`,
+  );
   out.push(
     renderTable(
-      ['shim', 'start->READY ms', 'CPU to READY ms', 'require ms', 'modules', 'idle RSS MiB', 'info-log tx/s loss', 'info-log CPU/tx +', 'RSS MiB first->last cell', 'total tx'],
+      [
+        'shim',
+        'start->READY ms',
+        'CPU to READY ms',
+        'require ms',
+        'modules',
+        'idle RSS MiB',
+        'info-log tx/s loss',
+        'info-log CPU/tx +',
+        'RSS MiB first->last cell',
+        'total tx',
+      ],
       extra,
     ),
   );

@@ -25,9 +25,19 @@ const extensions = (Module as unknown as { _extensions: Record<string, Loader> }
 export function requireExample<T>(exampleDir: string): T {
   const srcDir = join(exampleDir, 'src') + sep;
   const tsconfig = ts.readConfigFile(join(exampleDir, 'tsconfig.json'), (f) => readFileSync(f, 'utf8'));
-  if (tsconfig.error) throw new Error(`cannot read ${exampleDir}/tsconfig.json: ${ts.flattenDiagnosticMessageText(tsconfig.error.messageText, '\n')}`);
-  const { options } = ts.convertCompilerOptionsFromJson((tsconfig.config as { compilerOptions?: unknown }).compilerOptions ?? {}, exampleDir);
-  const compilerOptions: ts.CompilerOptions = { ...options, module: ts.ModuleKind.CommonJS, sourceMap: false, inlineSourceMap: true, declaration: false };
+  if (tsconfig.error)
+    throw new Error(`cannot read ${exampleDir}/tsconfig.json: ${ts.flattenDiagnosticMessageText(tsconfig.error.messageText, '\n')}`);
+  const { options } = ts.convertCompilerOptionsFromJson(
+    (tsconfig.config as { compilerOptions?: unknown }).compilerOptions ?? {},
+    exampleDir,
+  );
+  const compilerOptions: ts.CompilerOptions = {
+    ...options,
+    module: ts.ModuleKind.CommonJS,
+    sourceMap: false,
+    inlineSourceMap: true,
+    declaration: false,
+  };
 
   const previous = extensions['.ts'];
   if (previous === undefined) throw new Error('no .ts loader registered: run the demo with tsx (npm run demo)');

@@ -16,7 +16,10 @@ const width = (s: string): number => s.replace(/\u001b\[[0-9;]*m/g, '').length;
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: string[]) =>
-    cells.map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c)))).join('  ').trimEnd();
+    cells
+      .map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - width(c))))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header.map((h) => paint('bold', h))), rule, ...rows.map(line)].map((l) => `  ${l}`).join('\n');
 }

@@ -89,7 +89,8 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
     if (eq !== -1) value = arg.slice(eq + 1);
     else if (i + 1 < argv.length && !(yargs && (argv[i + 1] as string).startsWith('--'))) value = argv[++i];
     if (value === undefined) throw new ShimError('CONFIG', `${arg.slice(0, dashes)}${typed} needs a value`);
-    if (!yargs && spec.lastWins !== true && parsed.values.has(name)) throw new ShimError('CONFIG', `${arg.slice(0, dashes)}${typed} given twice`);
+    if (!yargs && spec.lastWins !== true && parsed.values.has(name))
+      throw new ShimError('CONFIG', `${arg.slice(0, dashes)}${typed} given twice`);
     parsed.values.set(name, value);
   }
   return parsed;

@@ -113,7 +113,9 @@ function tsOutDir(dir: string): string | undefined {
   } catch {
     return undefined;
   }
-  const json = text.replace(/("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '').replace(/,(\s*[}\]])/g, '$1');
+  const json = text
+    .replace(/("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '')
+    .replace(/,(\s*[}\]])/g, '$1');
   try {
     const outDir = (JSON.parse(json) as { compilerOptions?: { outDir?: unknown } }).compilerOptions?.outDir;
     return typeof outDir === 'string' ? resolve(dir, outDir) : undefined;
@@ -123,7 +125,9 @@ function tsOutDir(dir: string): string | undefined {
 }
 
 /** The TLS CA and the certificates it signs: the peer's server pair and the chaincode's client pair. */
-async function tlsMaterial(address: string): Promise<{ ca: TestCa; server: { key: Uint8Array; cert: Uint8Array }; chaincodeClient: Awaited<ReturnType<TestCa['issue']>> }> {
+async function tlsMaterial(
+  address: string,
+): Promise<{ ca: TestCa; server: { key: Uint8Array; cert: Uint8Array }; chaincodeClient: Awaited<ReturnType<TestCa['issue']>> }> {
   const ca = await createTestCa(`tlsca.${DOMAIN}`, 30);
   const host = address.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
   const hosts = [PEER_HOST, 'localhost', '127.0.0.1', '::1'];
@@ -228,7 +232,13 @@ class ChaincodeRunner {
     this.run = run;
     const registered = this.peer.waitForChaincode(this.name, { timeoutMs: 0, signal: this.abort.signal });
     registered.catch(() => undefined);
-    const first = await Promise.race([registered.then(() => 'registered' as const, () => 'closed' as const), run.exited.then(() => 'exited' as const)]);
+    const first = await Promise.race([
+      registered.then(
+        () => 'registered' as const,
+        () => 'closed' as const,
+      ),
+      run.exited.then(() => 'exited' as const),
+    ]);
     if (first === 'registered') {
       this.say(`chaincode ${this.name} ready (registered in ${Date.now() - started} ms)`);
       void run.exited.then((code) => {
@@ -260,7 +270,11 @@ function untilStopped(signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** Runs `fabric-shim-ts dev` until SIGINT/SIGTERM (or `context.signal`); resolves with the exit code. */
-export async function devCommand(argv: readonly string[], io: DevIo = { output: process.stdout, errors: process.stderr }, context: DevContext = {}): Promise<number> {
+export async function devCommand(
+  argv: readonly string[],
+  io: DevIo = { output: process.stdout, errors: process.stderr },
+  context: DevContext = {},
+): Promise<number> {
   const opts = parseFlags(argv);
   if (typeof opts === 'string') {
     (opts === USAGE ? io.output : io.errors).write(opts);
@@ -297,8 +311,13 @@ export async function devCommand(argv: readonly string[], io: DevIo = { output: 
 
     const chaincodeId = `${name}:${pkg.version}`;
     // Inherited settings that would send the chaincode elsewhere (service mode, another peer's TLS) are dropped.
-    const inherited = Object.entries(context.env ?? process.env).filter(([key]) =>
-      !key.startsWith('CORE_PEER_TLS_') && !key.startsWith('CORE_TLS_CLIENT_') && key !== 'CHAINCODE_SERVER_ADDRESS' && key !== 'CHAINCODE_ID');
+    const inherited = Object.entries(context.env ?? process.env).filter(
+      ([key]) =>
+        !key.startsWith('CORE_PEER_TLS_') &&
+        !key.startsWith('CORE_TLS_CLIENT_') &&
+        key !== 'CHAINCODE_SERVER_ADDRESS' &&
+        key !== 'CHAINCODE_ID',
+    );
     const env: NodeJS.ProcessEnv = Object.fromEntries(inherited);
     Object.assign(env, {
       CORE_PEER_ADDRESS: peer.address,

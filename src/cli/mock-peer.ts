@@ -67,7 +67,12 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
-const MOCK_PEER_ARGS: ArgSpec = { style: 'strict', lastWins: true, values: { address: [], channel: [], 'timeout-ms': [] }, booleans: { 'no-batch': [] } };
+const MOCK_PEER_ARGS: ArgSpec = {
+  style: 'strict',
+  lastWins: true,
+  values: { address: [], channel: [], 'timeout-ms': [] },
+  booleans: { 'no-batch': [] },
+};
 
 /** The peer's options from the command line, or the text to print (the usage, or the problem and the usage). */
 function parseFlags(argv: readonly string[]): MockPeerOptions | string {
@@ -130,7 +135,8 @@ async function run(peer: MockPeer, words: string[]): Promise<unknown> {
   const [command, name = '', ...rest] = words;
   const cc = () => {
     const found = peer.chaincode(name);
-    if (!found) throw new Error(`no chaincode ${JSON.stringify(name)} connected (connected: ${peer.chaincodeNames().join(', ') || 'none'})`);
+    if (!found)
+      throw new Error(`no chaincode ${JSON.stringify(name)} connected (connected: ${peer.chaincodeNames().join(', ') || 'none'})`);
     return found;
   };
   switch (command) {
@@ -139,8 +145,16 @@ async function run(peer: MockPeer, words: string[]): Promise<unknown> {
     case 'init': {
       const chaincode = cc();
       const { opts, args } = invokeOptions(peer, rest);
-      const res = await (command === 'init' ? chaincode.init(args, opts) : command === 'evaluate' ? chaincode.evaluate(args, opts) : chaincode.invoke(args, opts));
-      return { ...res, payload: res.payload.toString('utf8'), events: res.events.map((e) => ({ ...e, payload: e.payload.toString('utf8') })) };
+      const res = await (command === 'init'
+        ? chaincode.init(args, opts)
+        : command === 'evaluate'
+          ? chaincode.evaluate(args, opts)
+          : chaincode.invoke(args, opts));
+      return {
+        ...res,
+        payload: res.payload.toString('utf8'),
+        events: res.events.map((e) => ({ ...e, payload: e.payload.toString('utf8') })),
+      };
     }
     case 'get':
       return peer.ledger.getString(name, rest[0] ?? '') ?? null;
@@ -174,7 +188,10 @@ function announceChaincodes(peer: MockPeer, output: Writable): void {
 }
 
 /** Runs the mock peer until `quit` or end of input; resolves with the process exit code. */
-export async function mockPeerCommand(argv: readonly string[], io: CommandIo = { input: process.stdin, output: process.stdout, errors: process.stderr }): Promise<number> {
+export async function mockPeerCommand(
+  argv: readonly string[],
+  io: CommandIo = { input: process.stdin, output: process.stdout, errors: process.stderr },
+): Promise<number> {
   const opts = parseFlags(argv);
   if (typeof opts === 'string') {
     (opts === USAGE ? io.output : io.errors).write(opts);

@@ -45,7 +45,10 @@ export async function chaincodeFromExports(mod: unknown, where: string): Promise
     const { contracts, ...options } = contractModuleFrom(exported, packageDir(where));
     return chaincodeFromContracts(contracts, options);
   }
-  throw new ShimError('CONFIG', `${where} exports no chaincode: export an object or class with Init and Invoke (as "chaincode", default, or the module), or "contracts"`);
+  throw new ShimError(
+    'CONFIG',
+    `${where} exports no chaincode: export an object or class with Init and Invoke (as "chaincode", default, or the module), or "contracts"`,
+  );
 }
 
 /** The folder of the nearest package.json at or above `file` (the file's own folder if none). */

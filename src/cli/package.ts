@@ -64,7 +64,10 @@ export async function packageCommand(argv: string[]): Promise<number> {
   try {
     const args = parseArgs(argv, CCAAS_ARGS);
     if (args.positionals.length !== 1 || args.positionals[0] !== 'ccaas') {
-      throw new ShimError('CONFIG', "the package type is 'ccaas' (fabric-shim-ts package ccaas --label L --address host:port) or 'node' (fabric-shim-ts package node --label L)");
+      throw new ShimError(
+        'CONFIG',
+        "the package type is 'ccaas' (fabric-shim-ts package ccaas --label L --address host:port) or 'node' (fabric-shim-ts package node --label L)",
+      );
     }
     const label = args.values.get('label');
     const address = args.values.get('address');
@@ -89,7 +92,9 @@ export async function packageCommand(argv: string[]): Promise<number> {
     } catch (err) {
       throw new ShimError('CONFIG', `cannot write package '${output}': ${(err as Error).message}`, { cause: err });
     }
-    process.stderr.write(`wrote ${output} (ccaas, address ${address}${tlsRequired ? ', TLS' : ''}${clientAuthRequired ? ', client auth' : ''})\n`);
+    process.stderr.write(
+      `wrote ${output} (ccaas, address ${address}${tlsRequired ? ', TLS' : ''}${clientAuthRequired ? ', client auth' : ''})\n`,
+    );
     process.stdout.write(`${pkg.packageId}\n`);
     return 0;
   } catch (err) {

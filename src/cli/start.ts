@@ -32,7 +32,11 @@ Example:
 `;
 
 /** `fabric-shim-ts start`: loads the chaincode module and runs `start()` until the stream ends; returns 1 then. */
-export async function startCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Promise<number> {
+export async function startCommand(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<number> {
   if (wantsHelp(argv)) {
     process.stdout.write(START_USAGE);
     return 0;

@@ -9,7 +9,18 @@
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeMessageSchema, type ChaincodeMessage } from '../gen/peer/chaincode_shim_pb';
 import { SignedProposalSchema, type SignedProposal } from '../gen/peer/proposal_pb';
-import { lenTag, optionalFieldSize, readString, UNUSUAL, utf8Length, varintSize, WireReader, writeBytes, writeString, writeVarint } from './wire';
+import {
+  lenTag,
+  optionalFieldSize,
+  readString,
+  UNUSUAL,
+  utf8Length,
+  varintSize,
+  WireReader,
+  writeBytes,
+  writeString,
+  writeVarint,
+} from './wire';
 
 const TYPE = 0x08; // field 1, varint
 const PAYLOAD = lenTag(3);
@@ -22,7 +33,8 @@ const EMPTY = new Uint8Array(0);
 export function encodeEnvelope(type: number, channelId: string, txid: string, payload: Uint8Array): Buffer {
   const txLen = utf8Length(txid);
   const chLen = utf8Length(channelId);
-  const size = (type === 0 ? 0 : 1 + varintSize(type)) + optionalFieldSize(payload.length) + optionalFieldSize(txLen) + optionalFieldSize(chLen);
+  const size =
+    (type === 0 ? 0 : 1 + varintSize(type)) + optionalFieldSize(payload.length) + optionalFieldSize(txLen) + optionalFieldSize(chLen);
   const buf = Buffer.allocUnsafe(size);
   let pos = 0;
   if (type !== 0) {
@@ -39,8 +51,13 @@ export function encodeEnvelope(type: number, channelId: string, txid: string, pa
 export function encodeChaincodeMessage(msg: ChaincodeMessage): Uint8Array {
   const type = msg.type;
   if (
-    msg.timestamp === undefined && msg.proposal === undefined && msg.chaincodeEvent === undefined &&
-    msg.$unknown === undefined && type >= 0 && type < 0x10000000 && Number.isInteger(type)
+    msg.timestamp === undefined &&
+    msg.proposal === undefined &&
+    msg.chaincodeEvent === undefined &&
+    msg.$unknown === undefined &&
+    type >= 0 &&
+    type < 0x10000000 &&
+    Number.isInteger(type)
   ) {
     return encodeEnvelope(type, msg.channelId, msg.txid, msg.payload);
   }

@@ -8,7 +8,19 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { QueryResponseSchema, type QueryResponse, type QueryResultBytes, type WriteRecord } from '../gen/peer/chaincode_shim_pb';
 import { KVSchema, type KV } from '../gen/ledger/queryresult/kv_query_result_pb';
-import { lenFieldSize, lenTag, optionalFieldSize, readString, UNUSUAL, utf8Length, varintSize, WireReader, writeBytes, writeString, writeVarint } from './wire';
+import {
+  lenFieldSize,
+  lenTag,
+  optionalFieldSize,
+  readString,
+  UNUSUAL,
+  utf8Length,
+  varintSize,
+  WireReader,
+  writeBytes,
+  writeString,
+  writeVarint,
+} from './wire';
 
 const F1 = lenTag(1);
 const F2 = lenTag(2);
@@ -67,8 +79,12 @@ function recordSizes(rec: WriteRecord): RecordSizes {
     metakey = utf8Length(rec.metadata.metakey);
     metadata = optionalFieldSize(metakey) + optionalFieldSize(rec.metadata.value.length);
   }
-  const body = optionalFieldSize(key) + optionalFieldSize(rec.value.length) + optionalFieldSize(collection) +
-    (metadata < 0 ? 0 : lenFieldSize(metadata)) + (rec.type === 0 ? 0 : 1 + varintSize(rec.type));
+  const body =
+    optionalFieldSize(key) +
+    optionalFieldSize(rec.value.length) +
+    optionalFieldSize(collection) +
+    (metadata < 0 ? 0 : lenFieldSize(metadata)) +
+    (rec.type === 0 ? 0 : 1 + varintSize(rec.type));
   return { key, collection, metakey, metadata, body };
 }
 

@@ -71,7 +71,11 @@ export class WireReader {
   /** End of the current message. */
   end: number;
 
-  constructor(readonly buf: Uint8Array, start = 0, end = buf.length) {
+  constructor(
+    readonly buf: Uint8Array,
+    start = 0,
+    end = buf.length,
+  ) {
     this.pos = start;
     this.end = end;
   }

@@ -7,7 +7,14 @@ import { error, newLogger, success, type ChaincodeInterface, type ChaincodeRespo
 import { bindContext, contractLogging } from './context';
 import { Contract } from './contract';
 import { DataMarshall } from './marshalling';
-import { type ChaincodeMetadata, type CompleteMetadata, type TransactionMetadata, completeMetadata, isDefaultContract, packageInfo } from './metadata';
+import {
+  type ChaincodeMetadata,
+  type CompleteMetadata,
+  type TransactionMetadata,
+  completeMetadata,
+  isDefaultContract,
+  packageInfo,
+} from './metadata';
 import { type SerializerConfig, createSerializer } from './serializer';
 import { SystemContract } from './system-contract';
 
@@ -86,15 +93,19 @@ class ContractChaincodeImpl implements ContractChaincode {
     const defaults = instances.filter(isDefaultContract);
     if (defaults.length > 1) throw new Error('A default has already been specified');
     // The first contract is the default unless one carries @Default, as in fabric-shim.
-    this.defaultContractName = (defaults[0] ?? instances[0] as Contract).getName();
-    const metaOpts = opts.title === undefined && opts.version === undefined
-      ? packageInfo(process.cwd())
-      : { ...(opts.title === undefined ? {} : { title: opts.title }), ...(opts.version === undefined ? {} : { version: opts.version }) };
+    this.defaultContractName = (defaults[0] ?? (instances[0] as Contract)).getName();
+    const metaOpts =
+      opts.title === undefined && opts.version === undefined
+        ? packageInfo(process.cwd())
+        : { ...(opts.title === undefined ? {} : { title: opts.title }), ...(opts.version === undefined ? {} : { version: opts.version }) };
     this.metadata = completeMetadata(instances, this.defaultContractName, opts.metadata, metaOpts);
     const system = this.contracts.get('org.hyperledger.fabric') as SystemContract;
     system._setMetadata(JSON.parse(JSON.stringify(this.metadata)) as ChaincodeMetadata);
-    this.marshall = new DataMarshall(createSerializer(opts.serializers), this.metadata.components.schemas,
-      opts.strictReturns === undefined ? {} : { strictReturns: opts.strictReturns });
+    this.marshall = new DataMarshall(
+      createSerializer(opts.serializers),
+      this.metadata.components.schemas,
+      opts.strictReturns === undefined ? {} : { strictReturns: opts.strictReturns },
+    );
   }
 
   Init(stub: ChaincodeStub): Promise<ChaincodeResponse> {

@@ -8,7 +8,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { type ContractChaincode, type ContractChaincodeOptions, type ContractLike, chaincodeFromContracts } from './chaincode-from-contract';
+import {
+  type ContractChaincode,
+  type ContractChaincodeOptions,
+  type ContractLike,
+  chaincodeFromContracts,
+} from './chaincode-from-contract';
 import { type ChaincodeMetadata, packageInfo } from './metadata';
 import { validateMetadata } from './metadata-schema';
 import type { SerializerConfig } from './serializer';

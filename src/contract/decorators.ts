@@ -45,7 +45,8 @@ export type MethodDecorator = ((target: object, propertyKey: string | symbol, de
 export type PropertyDecorator = ((target: object, propertyKey: string | symbol) => void) &
   ((value: undefined, context: ClassFieldDecoratorContext | ClassAccessorDecoratorContext | ClassGetterDecoratorContext) => void);
 /** A class decorator usable in both decorator modes. */
-export type ClassDecorator = (<C extends AnyClass>(target: C) => void) & (<C extends AnyClass>(value: C, context: ClassDecoratorContext) => void);
+export type ClassDecorator = (<C extends AnyClass>(target: C) => void) &
+  (<C extends AnyClass>(value: C, context: ClassDecoratorContext) => void);
 
 function isStandardContext(x: unknown): x is DecoratorContext {
   return typeof x === 'object' && x !== null && typeof (x as { kind?: unknown }).kind === 'string';
@@ -72,7 +73,10 @@ function noteKeys(decl: TransactionDecl, keys: TransactionDecl['keyOrder']): voi
   if (!decl.keyOrder.includes('name')) decl.keyOrder.push('name');
 }
 
-function methodDecorator(what: string, update: (decl: TransactionDecl, designTarget?: { target: object; key: string }) => void): MethodDecorator {
+function methodDecorator(
+  what: string,
+  update: (decl: TransactionDecl, designTarget?: { target: object; key: string }) => void,
+): MethodDecorator {
   return ((a: object | AnyFunction, b: string | symbol | ClassMethodDecoratorContext) => {
     if (isStandardContext(b)) {
       if (b.kind !== 'method' || b.static) throw new Error(`${what} applies to instance methods only`);
@@ -139,9 +143,13 @@ export function Param(paramName: string, paramType: TypeSpec, description?: stri
 export function Property(name?: string, type?: TypeSpec): PropertyDecorator {
   return ((a: unknown, b: string | symbol | DecoratorContext) => {
     if (isStandardContext(b)) {
-      if (b.kind !== 'field' && b.kind !== 'accessor' && b.kind !== 'getter') throw new Error('@Property applies to fields and accessors only');
+      if (b.kind !== 'field' && b.kind !== 'accessor' && b.kind !== 'getter')
+        throw new Error('@Property applies to fields and accessors only');
       const key = memberName(b.name, b.private, '@Property');
-      if (type === undefined) throw new Error(`@Property on ${key}: give the type, e.g. @Property('${key}', 'string'); standard decorators carry no type information`);
+      if (type === undefined)
+        throw new Error(
+          `@Property on ${key}: give the type, e.g. @Property('${key}', 'string'); standard decorators carry no type information`,
+        );
       standardDecls(b.metadata, '@Property').properties.set(name ?? key, schemaOf(type, false));
     } else {
       const target = a as { constructor: object };
@@ -152,7 +160,8 @@ export function Property(name?: string, type?: TypeSpec): PropertyDecorator {
         // fabric-contract-api ignores a lone name and falls back to the key and the emitted type.
         propName = key;
         const design: unknown = Reflect.getMetadata('design:type', target as object, key);
-        if (design === undefined) throw new Error(`@Property on ${key}: no type given and no design:type emitted (enable emitDecoratorMetadata)`);
+        if (design === undefined)
+          throw new Error(`@Property on ${key}: no type given and no design:type emitted (enable emitDecoratorMetadata)`);
         propType = typeof design === 'function' ? (design as AnyFunction) : String(design);
       }
       legacyDecls(target.constructor).properties.set(propName, schemaOf(propType, false));

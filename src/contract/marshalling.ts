@@ -130,7 +130,10 @@ export class DataMarshall {
       const validate = this.validator(`${txName}#${i}`, schema, what);
       const data = decoded.validateData ?? decoded.value;
       if (!validate(data)) {
-        throw parameterError(`Unable to validate parameter due to ${JSON.stringify((validate.errors ?? []).map(ajv6Message))}`, `${what}: ${describeErrors(validate)}`);
+        throw parameterError(
+          `Unable to validate parameter due to ${JSON.stringify((validate.errors ?? []).map(ajv6Message))}`,
+          `${what}: ${describeErrors(validate)}`,
+        );
       }
       return decoded.value;
     });

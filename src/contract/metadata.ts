@@ -71,7 +71,9 @@ function describeParameters(contractName: string, decl: TransactionDecl, context
   if (decl.parameterTypes) {
     const types = decl.parameterTypes;
     if (names.length !== types.length + 1) {
-      throw new Error(`Transaction ${contractName}:${decl.name}: ${types.length} parameter types given for ${Math.max(names.length - 1, 0)} parameters after the context`);
+      throw new Error(
+        `Transaction ${contractName}:${decl.name}: ${types.length} parameter types given for ${Math.max(names.length - 1, 0)} parameters after the context`,
+      );
     }
     params = types.map((t, i) => ({ name: names[i + 1] ?? `arg${i}`, description: '', schema: schemaOf(t) }));
   } else if (decl.designParamTypes) {
@@ -90,7 +92,9 @@ function describeParameters(contractName: string, decl: TransactionDecl, context
     params = names.slice(1).map((name) => {
       const given = decl.params.find((p) => p.name === name);
       if (!given) {
-        throw new Error(`Transaction ${contractName}:${decl.name}: the type of parameter '${name}' is unknown; give it with @Param('${name}', type) or @Transaction({ parameters: [...] })`);
+        throw new Error(
+          `Transaction ${contractName}:${decl.name}: the type of parameter '${name}' is unknown; give it with @Param('${name}', type) or @Transaction({ parameters: [...] })`,
+        );
       }
       return given;
     });
@@ -141,7 +145,8 @@ function introspect(contract: Contract): TransactionMetadata[] {
     // Every argument is a string named argN; the first declared parameter is the context.
     if (value.length > 1) {
       tx.parameters = [];
-      for (let i = 1; i < value.length; i++) tx.parameters.push({ name: `arg${i - 1}`, description: `Argument ${i - 1}`, schema: { type: 'string' } });
+      for (let i = 1; i < value.length; i++)
+        tx.parameters.push({ name: `arg${i - 1}`, description: `Argument ${i - 1}`, schema: { type: 'string' } });
     }
     out.push(tx);
   }
@@ -196,9 +201,10 @@ function checkPropertyTypes(className: string, properties: Record<string, JsonSc
   for (const [prop, schema] of Object.entries(properties)) {
     const unknown = refsOf(schema).find((ref) => !known.has(ref));
     if (unknown === undefined) continue;
-    const hint = unknown === 'Object' || unknown === 'Array'
-      ? `TypeScript emitted design:type ${unknown}: annotate it (e.g. '${prop}: string = ...', '${prop}: string[]') or give the type, @Property('${prop}', 'string')`
-      : `declare ${unknown} with @Object(), or give a type with @Property('${prop}', type)`;
+    const hint =
+      unknown === 'Object' || unknown === 'Array'
+        ? `TypeScript emitted design:type ${unknown}: annotate it (e.g. '${prop}: string = ...', '${prop}: string[]') or give the type, @Property('${prop}', 'string')`
+        : `declare ${unknown} with @Object(), or give a type with @Property('${prop}', type)`;
     throw new Error(`@Object ${className}: property '${prop}' has type '${unknown}', which is not a known type; ${hint}`);
   }
 }
@@ -258,7 +264,12 @@ export interface MetadataOptions {
  * none are given, top-level info, components and `$schema`, as fabric-shim does. Throws when
  * supplied contracts do not name every implemented contract. Does not modify `supplied`.
  */
-export function completeMetadata(contracts: Contract[], defaultName: string, supplied: ChaincodeMetadata = {}, opts: MetadataOptions = {}): CompleteMetadata {
+export function completeMetadata(
+  contracts: Contract[],
+  defaultName: string,
+  supplied: ChaincodeMetadata = {},
+  opts: MetadataOptions = {},
+): CompleteMetadata {
   const metadata = JSON.parse(JSON.stringify(supplied)) as ChaincodeMetadata;
   const given = metadata.contracts;
   if (given && Object.keys(given).length > 0) {

@@ -65,7 +65,8 @@ function toPlain(value: unknown): unknown {
   const ctor = (value as { constructor?: unknown }).constructor;
   // class-transformer treats a truthy non-function `constructor` field as the object's class and
   // fails looking up its ancestors: fabric-contract-api answers this TypeError.
-  if (ctor && ctor !== Object && typeof ctor !== 'function') throw new TypeError("Cannot read properties of undefined (reading 'constructor')");
+  if (ctor && ctor !== Object && typeof ctor !== 'function')
+    throw new TypeError("Cannot read properties of undefined (reading 'constructor')");
   const isMap = value instanceof Map;
   const keys: unknown[] = isMap ? [...value.keys()] : Object.keys(value);
   const out: Bag = {};
@@ -124,7 +125,8 @@ export class JSONSerializer implements Serializer {
   toBuffer(result: unknown, schema: JsonSchema = {}, _loggerPrefix?: string): Buffer {
     if (result === undefined || result === null) return undefined as unknown as Buffer;
     if (schema.type === 'string' || schema.type === 'number') {
-      if (typeof result !== schema.type) throw new Error(`Returned value is ${typeof result} does not match schema type of ${String(schema.type)}`);
+      if (typeof result !== schema.type)
+        throw new Error(`Returned value is ${typeof result} does not match schema type of ${String(schema.type)}`);
       return Buffer.from(toText(result));
     }
     if (typeof result === 'number' || typeof result === 'string' || typeof result === 'boolean') return Buffer.from(String(result));
@@ -171,7 +173,10 @@ export class JSONSerializer implements Serializer {
         // Each item is converted from its JSON text as fabric-contract-api does, so a string item
         // keeps its JSON quotes: ["a"] arrives as ['"a"'] on both stacks.
         const items = (schema.items ?? {}) as JsonSchema;
-        return { value: json.map((item) => this.fromString(JSON.stringify(item) ?? 'null', items, components).value), jsonForValidation: json };
+        return {
+          value: json.map((item) => this.fromString(JSON.stringify(item) ?? 'null', items, components).value),
+          jsonForValidation: json,
+        };
       }
       default: {
         // Maps, free-form objects and untyped arguments: JSON when it parses, else the text itself.
@@ -198,7 +203,8 @@ export function createSerializer(config: SerializerConfig = DEFAULT_SERIALIZERS)
   if (!config.transaction) throw new Error("There should be a 'transaction' property to define the serializer for use with transactions");
   const all: Record<string, SerializerClass | string> = { ...config.serializers, ...DEFAULT_SERIALIZERS.serializers };
   let entry: unknown = all[config.transaction];
-  if (entry === undefined) throw new Error(`Serializer '${config.transaction}' is not among the serializers: ${Object.keys(all).join(', ')}`);
+  if (entry === undefined)
+    throw new Error(`Serializer '${config.transaction}' is not among the serializers: ${Object.keys(all).join(', ')}`);
   if (typeof entry === 'string') {
     const loaded = createRequire(join(process.cwd(), 'package.json'))(entry) as unknown;
     entry = (loaded as { default?: unknown }).default ?? loaded;

@@ -203,7 +203,10 @@ export class BlockLedger {
   /** Commits what is still pending and stops ordering (the peer is stopping). */
   close(): void {
     if (this.closed) return;
-    for (const channelId of this.channels.keys()) while (this.cut(channelId)) { /* drain */ }
+    for (const channelId of this.channels.keys())
+      while (this.cut(channelId)) {
+        /* drain */
+      }
     this.closed = true;
   }
 }

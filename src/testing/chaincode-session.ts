@@ -6,7 +6,13 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ShimError } from '../errors';
 import type { Logger } from '../logger';
-import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema, ChaincodeInputSchema, ChaincodeSpecSchema, type ChaincodeInput } from '../gen/peer/chaincode_pb';
+import {
+  ChaincodeAdditionalParamsSchema,
+  ChaincodeIDSchema,
+  ChaincodeInputSchema,
+  ChaincodeSpecSchema,
+  type ChaincodeInput,
+} from '../gen/peer/chaincode_pb';
 import type { ChaincodeEvent } from '../gen/peer/chaincode_event_pb';
 import { ChaincodeMessageSchema, ChaincodeMessage_Type as T, type ChaincodeMessage } from '../gen/peer/chaincode_shim_pb';
 import type { SignedProposal } from '../gen/peer/proposal_pb';
@@ -53,7 +59,13 @@ export interface Execution {
 
 /** How a chaincode finished one execution. */
 export type ExecutionResult =
-  | { readonly outcome: 'COMPLETED'; readonly status: number; readonly message: string; readonly payload: Uint8Array; readonly event: ChaincodeEvent | undefined }
+  | {
+      readonly outcome: 'COMPLETED';
+      readonly status: number;
+      readonly message: string;
+      readonly payload: Uint8Array;
+      readonly event: ChaincodeEvent | undefined;
+    }
   | { readonly outcome: 'ERROR'; readonly message: string };
 
 /** One message that crossed the stream, for tests that assert on the wire. */
@@ -151,17 +163,29 @@ export class ChaincodeSession {
    */
   execute(exec: Execution): Promise<ExecutionResult> {
     if (this.state !== 'ready') {
-      return Promise.reject(new ShimError('STREAM_CLOSED', `chaincode ${this.name || this.stream.remote} is not connected`, { txId: exec.txId, channelId: exec.channelId }));
+      return Promise.reject(
+        new ShimError('STREAM_CLOSED', `chaincode ${this.name || this.stream.remote} is not connected`, {
+          txId: exec.txId,
+          channelId: exec.channelId,
+        }),
+      );
     }
     const key = txKey(exec.channelId, exec.txId);
     if (this.inFlight.has(key)) {
       // Fabric's handler refuses a second context for the same channel + txid.
-      return Promise.reject(new ShimError('PEER_ERROR', `txid: ${exec.txId}(${exec.channelId}) exists`, { txId: exec.txId, channelId: exec.channelId }));
+      return Promise.reject(
+        new ShimError('PEER_ERROR', `txid: ${exec.txId}(${exec.channelId}) exists`, { txId: exec.txId, channelId: exec.channelId }),
+      );
     }
     return new Promise<ExecutionResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.inFlight.delete(key);
-        reject(new ShimError('TIMEOUT', `timeout expired while executing transaction ${exec.txId} on ${this.name}`, { txId: exec.txId, channelId: exec.channelId }));
+        reject(
+          new ShimError('TIMEOUT', `timeout expired while executing transaction ${exec.txId} on ${this.name}`, {
+            txId: exec.txId,
+            channelId: exec.channelId,
+          }),
+        );
       }, exec.timeoutMs);
       this.inFlight.set(key, {
         channelId: exec.channelId,
@@ -228,7 +252,13 @@ export class ChaincodeSession {
     this.state = 'ended';
     const cause = error ?? new ShimError('STREAM_CLOSED', `chaincode ${this.chaincodeId || this.stream.remote} ended the stream`);
     for (const tx of [...this.inFlight.values()]) {
-      tx.abort(new ShimError('STREAM_CLOSED', `stream closed during transaction: ${cause.message}`, { cause, txId: tx.txId, channelId: tx.channelId }));
+      tx.abort(
+        new ShimError('STREAM_CLOSED', `stream closed during transaction: ${cause.message}`, {
+          cause,
+          txId: tx.txId,
+          channelId: tx.channelId,
+        }),
+      );
     }
     if (!wasRegistered) this.onRegistered.reject(cause);
     this.onClosed(error);
@@ -238,7 +268,8 @@ export class ChaincodeSession {
   private receive(msg: ChaincodeMessage): void {
     if (this.host.recordWire) this.wire.push({ direction: 'received', type: typeName(msg.type), txId: msg.txid, channelId: msg.channelId });
     if (this.state === 'created') {
-      if (msg.type !== T.REGISTER) return this.fail(`[${msg.txid}] Fabric side handler cannot handle message (${typeName(msg.type)}) while in created state`);
+      if (msg.type !== T.REGISTER)
+        return this.fail(`[${msg.txid}] Fabric side handler cannot handle message (${typeName(msg.type)}) while in created state`);
       return this.register(msg);
     }
     if (this.state !== 'ready') return;
@@ -254,7 +285,8 @@ export class ChaincodeSession {
       case T.GET_STATE_MULTIPLE:
       case T.WRITE_BATCH_STATE:
         // A peer that did not advertise these (Fabric 3.0) does not know the message types.
-        if (!this.host.capabilities) return this.fail(`[${msg.txid}] Fabric side handler cannot handle message (${typeName(msg.type)}) while in ready state`);
+        if (!this.host.capabilities)
+          return this.fail(`[${msg.txid}] Fabric side handler cannot handle message (${typeName(msg.type)}) while in ready state`);
         void this.talkBack(msg, async (tx) => handleLedgerRequest(tx, msg.type, msg.payload));
         return;
       default:
@@ -356,17 +388,24 @@ export class ChaincodeSession {
       timeoutMs: tx.timeoutMs,
     });
     if (!sameChannel) simulation.discard();
-    const inner = result.outcome === 'ERROR'
-      ? create(ChaincodeMessageSchema, { type: T.ERROR, payload: Buffer.from(result.message), txid: tx.txId, channelId })
-      : create(ChaincodeMessageSchema, {
-          type: T.COMPLETED,
-          txid: tx.txId,
-          channelId,
-          // An error status from the callee reaches the caller as 500 with an empty payload, as a real peer answers.
-          payload: toBinary(ResponseSchema, create(ResponseSchema, result.status >= 400
-            ? { status: 500, message: result.message, payload: EMPTY }
-            : { status: result.status, message: result.message, payload: result.payload })),
-        });
+    const inner =
+      result.outcome === 'ERROR'
+        ? create(ChaincodeMessageSchema, { type: T.ERROR, payload: Buffer.from(result.message), txid: tx.txId, channelId })
+        : create(ChaincodeMessageSchema, {
+            type: T.COMPLETED,
+            txid: tx.txId,
+            channelId,
+            // An error status from the callee reaches the caller as 500 with an empty payload, as a real peer answers.
+            payload: toBinary(
+              ResponseSchema,
+              create(
+                ResponseSchema,
+                result.status >= 400
+                  ? { status: 500, message: result.message, payload: EMPTY }
+                  : { status: result.status, message: result.message, payload: result.payload },
+              ),
+            ),
+          });
     return toBinary(ChaincodeMessageSchema, inner);
   }
 }

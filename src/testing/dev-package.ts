@@ -25,7 +25,12 @@ const STOP_GRACE_MS = 5000;
  */
 export function chaincodeNameOf(packageName: string): string {
   const bare = packageName.replace(/^@[^/]+\//, '');
-  return bare.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/[-_]{2,}/g, '-').replace(/^[-_]+|[-_]+$/g, '') || 'chaincode';
+  return (
+    bare
+      .replace(/[^A-Za-z0-9_-]+/g, '-')
+      .replace(/[-_]{2,}/g, '-')
+      .replace(/^[-_]+|[-_]+$/g, '') || 'chaincode'
+  );
 }
 
 /** Reads `dir/package.json`; throws a plain message when there is none. */
@@ -34,7 +39,9 @@ export function readPackage(dir: string): PackageInfo {
   try {
     json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof json;
   } catch (e) {
-    throw new Error(`no readable package.json in ${dir}: run fabric-shim-ts dev in the chaincode package's folder (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(
+      `no readable package.json in ${dir}: run fabric-shim-ts dev in the chaincode package's folder (${e instanceof Error ? e.message : String(e)})`,
+    );
   }
   const scripts = typeof json.scripts === 'object' && json.scripts !== null ? (json.scripts as Record<string, string>) : {};
   return {
@@ -68,7 +75,14 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
  * Runs `npm run <script> [-- args]` in `pkg.dir`, its output copied to `out`/`err` (never
  * ended). The environment is `env` exactly.
  */
-export function runScript(pkg: PackageInfo, script: string, args: readonly string[], env: NodeJS.ProcessEnv, out: Writable, err: Writable): ScriptRun {
+export function runScript(
+  pkg: PackageInfo,
+  script: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  out: Writable,
+  err: Writable,
+): ScriptRun {
   const npmArgs = ['run', script, ...(args.length > 0 ? ['--', ...args] : [])];
   const child = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', npmArgs, {
     cwd: pkg.dir,

@@ -8,7 +8,16 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { createHash, verify, X509Certificate } from 'node:crypto';
-import { ChannelHeaderSchema, EnvelopeSchema, HeaderSchema, HeaderType, PayloadSchema, SignatureHeaderSchema, type Envelope, type Header } from '../gen/common/common_pb';
+import {
+  ChannelHeaderSchema,
+  EnvelopeSchema,
+  HeaderSchema,
+  HeaderType,
+  PayloadSchema,
+  SignatureHeaderSchema,
+  type Envelope,
+  type Header,
+} from '../gen/common/common_pb';
 import { SerializedIdentitySchema } from '../gen/msp/identities_pb';
 import { ChaincodeEventSchema, type ChaincodeEvent } from '../gen/peer/chaincode_event_pb';
 import { ChaincodeInputSchema, ChaincodeInvocationSpecSchema, type ChaincodeInput } from '../gen/peer/chaincode_pb';
@@ -48,14 +57,18 @@ export function unpackProposal(signed: SignedProposal | undefined): UnpackedProp
   const signatureHeader = fromBinary(SignatureHeaderSchema, header.signatureHeader);
   const payload = fromBinary(ChaincodeProposalPayloadSchema, proposal.payload);
   const spec = fromBinary(ChaincodeInvocationSpecSchema, payload.input).chaincodeSpec;
-  if (channelHeader.type !== HeaderType.ENDORSER_TRANSACTION) throw new Error(`invalid header type ${channelHeader.type}: expected ENDORSER_TRANSACTION`);
+  if (channelHeader.type !== HeaderType.ENDORSER_TRANSACTION)
+    throw new Error(`invalid header type ${channelHeader.type}: expected ENDORSER_TRANSACTION`);
   if (channelHeader.channelId === '') throw new Error('no channel id provided');
   const chaincodeName = spec?.chaincodeId?.name ?? '';
   if (chaincodeName === '') throw new Error(`no chaincode name is provided, channel id [${channelHeader.channelId}]`);
   // The txid must be derived from the nonce and creator, as the endorser's preProcess checks.
   const expected = computeTxId(signatureHeader.nonce, signatureHeader.creator);
   if (channelHeader.txId !== expected) throw new Error(`invalid txID. got [${channelHeader.txId}], expected [${expected}]`);
-  const payloadWithoutTransient = toBinary(ChaincodeProposalPayloadSchema, create(ChaincodeProposalPayloadSchema, { input: payload.input }));
+  const payloadWithoutTransient = toBinary(
+    ChaincodeProposalPayloadSchema,
+    create(ChaincodeProposalPayloadSchema, { input: payload.input }),
+  );
   return {
     channelId: channelHeader.channelId,
     txId: channelHeader.txId,
@@ -115,23 +128,32 @@ export async function prepareTransaction(proposal: UnpackedProposal, result: End
     response: { status: result.status, message: result.message, payload: result.payload },
     chaincodeId: { name: result.chaincodeName, version: result.chaincodeVersion },
   });
-  const responsePayload = toBinary(ProposalResponsePayloadSchema, create(ProposalResponsePayloadSchema, {
-    proposalHash: proposal.proposalHash,
-    extension: toBinary(ChaincodeActionSchema, action),
-  }));
+  const responsePayload = toBinary(
+    ProposalResponsePayloadSchema,
+    create(ProposalResponsePayloadSchema, {
+      proposalHash: proposal.proposalHash,
+      extension: toBinary(ChaincodeActionSchema, action),
+    }),
+  );
   const endorserBytes = endorser.serialize();
   const endorsement = create(EndorsementSchema, {
     endorser: endorserBytes,
     // The endorser signs the response payload followed by its own identity.
     signature: await endorser.sign(Buffer.concat([responsePayload, endorserBytes])),
   });
-  const actionPayload = toBinary(ChaincodeActionPayloadSchema, create(ChaincodeActionPayloadSchema, {
-    chaincodeProposalPayload: proposal.payloadWithoutTransient,
-    action: { proposalResponsePayload: responsePayload, endorsements: [endorsement] },
-  }));
-  const transaction = toBinary(TransactionSchema, create(TransactionSchema, {
-    actions: [{ header: proposal.header.signatureHeader, payload: actionPayload }],
-  }));
+  const actionPayload = toBinary(
+    ChaincodeActionPayloadSchema,
+    create(ChaincodeActionPayloadSchema, {
+      chaincodeProposalPayload: proposal.payloadWithoutTransient,
+      action: { proposalResponsePayload: responsePayload, endorsements: [endorsement] },
+    }),
+  );
+  const transaction = toBinary(
+    TransactionSchema,
+    create(TransactionSchema, {
+      actions: [{ header: proposal.header.signatureHeader, payload: actionPayload }],
+    }),
+  );
   const payload = toBinary(PayloadSchema, create(PayloadSchema, { header: proposal.header, data: transaction }));
   return create(EnvelopeSchema, { payload });
 }

@@ -30,7 +30,14 @@ import { TxValidationCode } from '../gen/peer/transaction_pb';
 import { RpcError, type ServedService } from '../stream';
 import type { BlockLedger } from './blocks';
 import type { ChaincodeSession, ExecutionResult } from './chaincode-session';
-import { prepareTransaction, unpackProposal, unpackTransaction, verifyCreatorSignature, creatorIdentity, type UnpackedProposal } from './envelope';
+import {
+  prepareTransaction,
+  unpackProposal,
+  unpackTransaction,
+  verifyCreatorSignature,
+  creatorIdentity,
+  type UnpackedProposal,
+} from './envelope';
 import type { ProposalSigner } from './proposals';
 import { peerEndorser } from './key-policies';
 import { decodeResults, encodeResults } from './rwset';
@@ -72,7 +79,10 @@ interface Accepted {
 }
 
 /** A transaction's private writes, kept by the endorsing peer until it commits (its transient store). */
-interface PrivateWrites { writes: KeyWrite[]; metadata: MetadataWrite[] }
+interface PrivateWrites {
+  writes: KeyWrite[];
+  metadata: MetadataWrite[];
+}
 
 /** One ErrorDetail in a google.rpc.Status, as the gateway's newRpcError attaches them. */
 function rpcError(host: GatewayHost, code: number, message: string, detail?: string): RpcError {
@@ -111,9 +121,15 @@ export function gatewayService(host: () => GatewayHost): ServedService {
     const session = h.hasChannel(proposal.channelId) ? h.findChaincode(proposal.chaincodeName) : undefined;
     if (!session?.isReady) {
       const where = h.hasChannel(proposal.channelId) ? '' : ` (this peer has not joined channel ${proposal.channelId})`;
-      throw new RpcError(Code.FAILED_PRECONDITION, `no peers available to ${action} chaincode ${proposal.chaincodeName} in channel ${proposal.channelId}${where}`);
+      throw new RpcError(
+        Code.FAILED_PRECONDITION,
+        `no peers available to ${action} chaincode ${proposal.chaincodeName} in channel ${proposal.channelId}${where}`,
+      );
     }
-    const failed = action === 'evaluate' ? 'failed to evaluate transaction, see attached details for more info' : 'failed to endorse transaction, see attached details for more info';
+    const failed =
+      action === 'evaluate'
+        ? 'failed to evaluate transaction, see attached details for more info'
+        : 'failed to endorse transaction, see attached details for more info';
     let mspId: string;
     try {
       mspId = creatorIdentity(proposal.creator).mspId;
@@ -121,7 +137,8 @@ export function gatewayService(host: () => GatewayHost): ServedService {
       throw rpcError(h, Code.ABORTED, failed, `access denied: the creator is not a valid identity: ${reason(e)}`);
     }
     const ca = await h.caCertificate(mspId);
-    if (ca === undefined) throw rpcError(h, Code.ABORTED, failed, `access denied: MSP ${mspId} is not a member of channel ${proposal.channelId}`);
+    if (ca === undefined)
+      throw rpcError(h, Code.ABORTED, failed, `access denied: MSP ${mspId} is not a member of channel ${proposal.channelId}`);
     // unpackProposal refused a missing proposal, so `signed` is defined from here on.
     const proposed = signed as SignedProposal;
     if (!verifyCreatorSignature(proposal.creator, proposed.proposalBytes, proposed.signature, ca)) {
@@ -159,7 +176,8 @@ export function gatewayService(host: () => GatewayHost): ServedService {
    * is a peer-side 500 ("error in simulation"), a status of 400 or more a chaincode response.
    */
   function failure(result: ExecutionResult): { peerSide: boolean; message: string } | undefined {
-    if (result.outcome === 'ERROR') return { peerSide: true, message: `error in simulation: transaction returned with failure: ${result.message}` };
+    if (result.outcome === 'ERROR')
+      return { peerSide: true, message: `error in simulation: transaction returned with failure: ${result.message}` };
     if (result.status >= 400) return { peerSide: false, message: `chaincode response ${result.status}, ${result.message}` };
     return undefined;
   }
@@ -174,7 +192,8 @@ export function gatewayService(host: () => GatewayHost): ServedService {
           const { result, simulation } = await simulate(await accept(request.proposedTransaction, 'evaluate'));
           simulation.discard();
           const failed = failure(result);
-          if (failed?.peerSide) throw rpcError(host(), Code.ABORTED, 'failed to evaluate transaction, see attached details for more info', failed.message);
+          if (failed?.peerSide)
+            throw rpcError(host(), Code.ABORTED, 'failed to evaluate transaction, see attached details for more info', failed.message);
           if (failed) throw rpcError(host(), Code.UNKNOWN, `evaluate call to endorser returned error: ${failed.message}`, failed.message);
           const ok = result as Extract<ExecutionResult, { outcome: 'COMPLETED' }>;
           const response = create(ResponseSchema, { status: ok.status, message: ok.message, payload: ok.payload });
@@ -191,23 +210,33 @@ export function gatewayService(host: () => GatewayHost): ServedService {
           const failed = failure(result);
           if (failed || result.outcome !== 'COMPLETED') {
             simulation.discard();
-            throw rpcError(host(), Code.ABORTED, 'failed to endorse transaction, see attached details for more info', failed?.message ?? 'no result');
+            throw rpcError(
+              host(),
+              Code.ABORTED,
+              'failed to endorse transaction, see attached details for more info',
+              failed?.message ?? 'no result',
+            );
           }
           const readSet = simulation.readSet();
           const writeSet = simulation.writeSet();
           simulation.discard();
-          const event = result.event && result.event.eventName !== ''
-            ? { ...result.event, chaincodeId: result.event.chaincodeId || session.name, txId: result.event.txId || proposal.txId }
-            : undefined;
-          const envelope = await prepareTransaction(proposal, {
-            results: encodeResults(readSet, writeSet),
-            event,
-            status: result.status,
-            message: result.message,
-            payload: result.payload,
-            chaincodeName: session.name,
-            chaincodeVersion: versionOf(session.chaincodeId),
-          }, await host().endorser());
+          const event =
+            result.event && result.event.eventName !== ''
+              ? { ...result.event, chaincodeId: result.event.chaincodeId || session.name, txId: result.event.txId || proposal.txId }
+              : undefined;
+          const envelope = await prepareTransaction(
+            proposal,
+            {
+              results: encodeResults(readSet, writeSet),
+              event,
+              status: result.status,
+              message: result.message,
+              payload: result.payload,
+              chaincodeName: session.name,
+              chaincodeVersion: versionOf(session.chaincodeId),
+            },
+            await host().endorser(),
+          );
           const privateWrites: PrivateWrites = {
             writes: writeSet.writes.filter((w) => w.collection !== ''),
             metadata: writeSet.metadata.filter((m) => m.collection !== ''),
@@ -224,7 +253,8 @@ export function gatewayService(host: () => GatewayHost): ServedService {
           const envelope = request.preparedTransaction;
           if (!envelope) throw new RpcError(Code.INVALID_ARGUMENT, 'a prepared transaction is required');
           if (envelope.signature.length === 0) throw new RpcError(Code.INVALID_ARGUMENT, 'prepared transaction must be signed');
-          if (!h.hasChannel(request.channelId)) throw new RpcError(Code.FAILED_PRECONDITION, `channel ${request.channelId} not found: this peer has not joined it`);
+          if (!h.hasChannel(request.channelId))
+            throw new RpcError(Code.FAILED_PRECONDITION, `channel ${request.channelId} not found: this peer has not joined it`);
           let tx;
           let sets;
           try {
@@ -234,7 +264,10 @@ export function gatewayService(host: () => GatewayHost): ServedService {
             throw new RpcError(Code.INVALID_ARGUMENT, `malformed prepared transaction: ${reason(e)}`);
           }
           if (tx.txId !== request.transactionId || tx.channelId !== request.channelId) {
-            throw new RpcError(Code.INVALID_ARGUMENT, `the prepared transaction is ${tx.txId} on channel ${tx.channelId}, not ${request.transactionId} on ${request.channelId}`);
+            throw new RpcError(
+              Code.INVALID_ARGUMENT,
+              `the prepared transaction is ${tx.txId} on channel ${tx.channelId}, not ${request.transactionId} on ${request.channelId}`,
+            );
           }
           // The orderer's signature filter: only a transaction signed by its creator is ordered.
           let ca: string | undefined;
@@ -244,10 +277,15 @@ export function gatewayService(host: () => GatewayHost): ServedService {
             ca = undefined;
           }
           if (ca === undefined || !verifyCreatorSignature(tx.creator, envelope.payload, envelope.signature, ca)) {
-            throw new RpcError(Code.ABORTED, 'received unsuccessful response from orderer: status=FORBIDDEN, info=the transaction signature does not verify against its creator');
+            throw new RpcError(
+              Code.ABORTED,
+              'received unsuccessful response from orderer: status=FORBIDDEN, info=the transaction signature does not verify against its creator',
+            );
           }
           const peer = await h.endorser();
-          const endorsed = tx.endorsements.some((e) => verifyCreatorSignature(e.endorser, Buffer.concat([tx.responsePayload, e.endorser]), e.signature));
+          const endorsed = tx.endorsements.some((e) =>
+            verifyCreatorSignature(e.endorser, Buffer.concat([tx.responsePayload, e.endorser]), e.signature),
+          );
           const ownEndorsement = tx.endorsements.some((e) => Buffer.from(e.endorser).equals(Buffer.from(peer.serialize())));
           const privateWrites = transientStore.get(tx.txId);
           transientStore.delete(tx.txId);
@@ -262,7 +300,9 @@ export function gatewayService(host: () => GatewayHost): ServedService {
             },
             event: tx.event,
             // Validated as the committer validates endorsements: signatures over the response payload by a peer it knows.
-            ...(endorsed && ownEndorsement ? { endorsers: [peerEndorser(h.mspId)] } : { verdict: TxValidationCode.ENDORSEMENT_POLICY_FAILURE }),
+            ...(endorsed && ownEndorsement
+              ? { endorsers: [peerEndorser(h.mspId)] }
+              : { verdict: TxValidationCode.ENDORSEMENT_POLICY_FAILURE }),
           });
           return toBinary(SubmitResponseSchema, create(SubmitResponseSchema));
         },
@@ -278,9 +318,13 @@ export function gatewayService(host: () => GatewayHost): ServedService {
           if (request.channelId === '') throw new RpcError(Code.INVALID_ARGUMENT, 'no channel ID provided');
           if (request.transactionId === '') throw new RpcError(Code.INVALID_ARGUMENT, 'transaction ID should not be empty');
           await checkRequestSignature(h, request.identity, signed.request, signed.signature, request.channelId);
-          if (!h.hasChannel(request.channelId)) throw new RpcError(Code.FAILED_PRECONDITION, `channel ${request.channelId} not found: this peer has not joined it`);
+          if (!h.hasChannel(request.channelId))
+            throw new RpcError(Code.FAILED_PRECONDITION, `channel ${request.channelId} not found: this peer has not joined it`);
           const status = await h.blocks.waitForStatus(request.channelId, request.transactionId, signal);
-          return toBinary(CommitStatusResponseSchema, create(CommitStatusResponseSchema, { result: status.code, blockNumber: BigInt(status.blockNumber) }));
+          return toBinary(
+            CommitStatusResponseSchema,
+            create(CommitStatusResponseSchema, { result: status.code, blockNumber: BigInt(status.blockNumber) }),
+          );
         },
       },
       ChaincodeEvents: {
@@ -291,13 +335,15 @@ export function gatewayService(host: () => GatewayHost): ServedService {
           if (signed.request.length === 0) throw new RpcError(Code.INVALID_ARGUMENT, 'a chaincode events request is required');
           const request = decode(ChaincodeEventsRequestSchema, signed.request, 'chaincode events request');
           await checkRequestSignature(h, request.identity, signed.request, signed.signature, request.channelId);
-          if (!h.hasChannel(request.channelId)) throw new RpcError(Code.NOT_FOUND, `channel ${request.channelId} not found: this peer has not joined it`);
+          if (!h.hasChannel(request.channelId))
+            throw new RpcError(Code.NOT_FOUND, `channel ${request.channelId} not found: this peer has not joined it`);
           const after = request.afterTransactionId;
           const afterStatus = after === '' ? undefined : h.blocks.status(request.channelId, after);
           const position = request.startPosition?.Type;
           let next: number;
           if (afterStatus) next = afterStatus.blockNumber;
-          else if (position === undefined || position.case === undefined || position.case === 'nextCommit') next = h.ledger.blockHeight(request.channelId);
+          else if (position === undefined || position.case === undefined || position.case === 'nextCommit')
+            next = h.ledger.blockHeight(request.channelId);
           else if (position.case === 'specified') next = Number(position.value.number);
           else throw new RpcError(Code.INVALID_ARGUMENT, `invalid start position type: ${position.case}`);
           // Until the checkpointed transaction is passed, its block's earlier events are skipped.
@@ -317,7 +363,12 @@ export function gatewayService(host: () => GatewayHost): ServedService {
               }
               passed = true;
               if (events.length > 0) {
-                await sink.send(toBinary(ChaincodeEventsResponseSchema, create(ChaincodeEventsResponseSchema, { events, blockNumber: BigInt(block.number) })));
+                await sink.send(
+                  toBinary(
+                    ChaincodeEventsResponseSchema,
+                    create(ChaincodeEventsResponseSchema, { events, blockNumber: BigInt(block.number) }),
+                  ),
+                );
               }
             }
             try {
@@ -333,7 +384,13 @@ export function gatewayService(host: () => GatewayHost): ServedService {
 }
 
 /** A signed request's identity must have signed it (the gateway's ACL check). */
-async function checkRequestSignature(h: GatewayHost, identity: Uint8Array, request: Uint8Array, signature: Uint8Array, channelId: string): Promise<void> {
+async function checkRequestSignature(
+  h: GatewayHost,
+  identity: Uint8Array,
+  request: Uint8Array,
+  signature: Uint8Array,
+  channelId: string,
+): Promise<void> {
   let mspId: string;
   try {
     mspId = creatorIdentity(identity).mspId;
@@ -342,6 +399,9 @@ async function checkRequestSignature(h: GatewayHost, identity: Uint8Array, reque
   }
   const ca = await h.caCertificate(mspId);
   if (ca === undefined || !verifyCreatorSignature(identity, request, signature, ca)) {
-    throw new RpcError(Code.PERMISSION_DENIED, `access denied for [${channelId}]: the request signature does not verify against the requestor's identity`);
+    throw new RpcError(
+      Code.PERMISSION_DENIED,
+      `access denied for [${channelId}]: the request signature does not verify against the requestor's identity`,
+    );
   }
 }

@@ -29,7 +29,12 @@ function matches(principal: MSPPrincipal | undefined, endorser: Endorser): boole
   return role.mspIdentifier === endorser.mspId && endorser.roles.includes(role.role);
 }
 
-function satisfied(rule: SignaturePolicy | undefined, principals: readonly MSPPrincipal[], endorsers: readonly Endorser[], used: boolean[]): boolean {
+function satisfied(
+  rule: SignaturePolicy | undefined,
+  principals: readonly MSPPrincipal[],
+  endorsers: readonly Endorser[],
+  used: boolean[],
+): boolean {
   const type = rule?.Type;
   if (type?.case === 'signedBy') {
     const i = endorsers.findIndex((e, n) => !used[n] && matches(principals[type.value], e));
@@ -55,19 +60,30 @@ function satisfied(rule: SignaturePolicy | undefined, principals: readonly MSPPr
 export function policySatisfied(policy: Uint8Array, endorsers: readonly Endorser[]): boolean {
   try {
     const envelope = fromBinary(SignaturePolicyEnvelopeSchema, policy);
-    return satisfied(envelope.rule, envelope.identities, endorsers, endorsers.map(() => false));
+    return satisfied(
+      envelope.rule,
+      envelope.identities,
+      endorsers,
+      endorsers.map(() => false),
+    );
   } catch {
     return false;
   }
 }
 
 /** VALID, or ENDORSEMENT_POLICY_FAILURE when a written key's committed policy is not satisfied. */
-export function validateKeyPolicies(ledger: WorldState, channelId: string, writeSet: WriteSet, endorsers: readonly Endorser[]): TxValidationCode {
+export function validateKeyPolicies(
+  ledger: WorldState,
+  channelId: string,
+  writeSet: WriteSet,
+  endorsers: readonly Endorser[],
+): TxValidationCode {
   const keys = new Map<string, { namespace: string; collection: string; key: string }>();
   for (const w of [...writeSet.writes, ...writeSet.metadata]) keys.set(JSON.stringify([w.namespace, w.collection, w.key]), w);
   for (const { namespace, collection, key } of keys.values()) {
     const policy = ledger.getMetadata(namespace, key, { channel: channelId, collection })[VALIDATION_PARAMETER];
-    if (policy !== undefined && policy.length > 0 && !policySatisfied(policy, endorsers)) return TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
+    if (policy !== undefined && policy.length > 0 && !policySatisfied(policy, endorsers))
+      return TxValidationCode.ENDORSEMENT_POLICY_FAILURE;
   }
   return TxValidationCode.VALID;
 }

@@ -77,12 +77,15 @@ function paging(metadata: Uint8Array): Paging | undefined {
 }
 
 function encodeBatch(batch: QueryBatch): Uint8Array {
-  return toBinary(QueryResponseSchema, create(QueryResponseSchema, {
-    results: batch.records.map((resultBytes) => ({ resultBytes })),
-    hasMore: batch.hasMore,
-    id: batch.id,
-    metadata: batch.page ? toBinary(QueryResponseMetadataSchema, create(QueryResponseMetadataSchema, batch.page)) : EMPTY,
-  }));
+  return toBinary(
+    QueryResponseSchema,
+    create(QueryResponseSchema, {
+      results: batch.records.map((resultBytes) => ({ resultBytes })),
+      hasMore: batch.hasMore,
+      id: batch.id,
+      metadata: batch.page ? toBinary(QueryResponseMetadataSchema, create(QueryResponseMetadataSchema, batch.page)) : EMPTY,
+    }),
+  );
 }
 
 let cursorSeq = 0;
@@ -122,7 +125,14 @@ function writeRecords(ctx: LedgerTxContext, payload: Uint8Array): Uint8Array {
     checkCollection(ctx, rec.collection);
     if (rec.type === WriteRecord_Type.PURGE_PRIVATE_DATA) requireCollection(ctx, rec.collection, 'PURGE_PRIVATE_DATA');
     else if (rec.type === WriteRecord_Type.PUT_STATE_METADATA && !rec.metadata) throw new Error(`no metadata for key ${rec.key}`);
-    else if (![WriteRecord_Type.PUT_STATE, WriteRecord_Type.DEL_STATE, WriteRecord_Type.PUT_STATE_METADATA, WriteRecord_Type.PURGE_PRIVATE_DATA].includes(rec.type)) {
+    else if (
+      ![
+        WriteRecord_Type.PUT_STATE,
+        WriteRecord_Type.DEL_STATE,
+        WriteRecord_Type.PUT_STATE_METADATA,
+        WriteRecord_Type.PURGE_PRIVATE_DATA,
+      ].includes(rec.type)
+    ) {
       throw new Error(`unknown write record type ${rec.type} for key ${rec.key}`);
     }
   }
@@ -203,7 +213,13 @@ const HANDLERS: Partial<Record<T, Handler>> = {
     // queries (Fabric allows them in read-only transactions only).
     if (!page) {
       const results = rangeEntries(where, req.startKey, req.endKey).map(([key, stored]) => ({ key, version: stored.version }));
-      ctx.simulation.recordRange({ namespace: ctx.namespace, collection: req.collection, startKey: req.startKey, endKey: req.endKey, results });
+      ctx.simulation.recordRange({
+        namespace: ctx.namespace,
+        collection: req.collection,
+        startKey: req.startKey,
+        endKey: req.endKey,
+        results,
+      });
     }
     return openQuery(ctx, rangeQuery(where, req.startKey, req.endKey, page));
   },

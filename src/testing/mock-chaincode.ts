@@ -146,7 +146,12 @@ export class MockChaincode {
     this.session.close();
   }
 
-  private async run(type: 'INIT' | 'TRANSACTION', args: readonly (string | Uint8Array)[], opts: InvokeOptions, order = true): Promise<InvokeResult> {
+  private async run(
+    type: 'INIT' | 'TRANSACTION',
+    args: readonly (string | Uint8Array)[],
+    opts: InvokeOptions,
+    order = true,
+  ): Promise<InvokeResult> {
     const channelId = opts.channel ?? this.context.defaultChannel;
     const signer = await signerOf(opts.identity ?? this.context.defaultIdentity);
     const argBytes = args.map(bytes);
@@ -179,17 +184,38 @@ export class MockChaincode {
     }
     if (result.outcome === 'ERROR') {
       simulation.discard();
-      return { outcome: 'ERROR', status: 500, message: result.message, payload: Buffer.alloc(0), txId: built.txId, events: [], committed: false };
+      return {
+        outcome: 'ERROR',
+        status: 500,
+        message: result.message,
+        payload: Buffer.alloc(0),
+        txId: built.txId,
+        events: [],
+        committed: false,
+      };
     }
-    const event = result.event && result.event.eventName !== ''
-      ? create(ChaincodeEventSchema, { chaincodeId: result.event.chaincodeId || this.name, txId: result.event.txId || built.txId, eventName: result.event.eventName, payload: result.event.payload })
-      : undefined;
+    const event =
+      result.event && result.event.eventName !== ''
+        ? create(ChaincodeEventSchema, {
+            chaincodeId: result.event.chaincodeId || this.name,
+            txId: result.event.txId || built.txId,
+            eventName: result.event.eventName,
+            payload: result.event.payload,
+          })
+        : undefined;
     let status: TransactionStatus | undefined;
     // An error response is not endorsed, so never ordered; a success goes through the same
     // order -> validate -> commit pipeline as a gateway submit, as one block of its own (not
     // for evaluate, which is never ordered).
     if (order && result.status < 400) {
-      status = this.context.commit({ txId: built.txId, channelId, timestamp: built.timestamp, readSet: simulation.readSet(), writeSet: simulation.writeSet(), event });
+      status = this.context.commit({
+        txId: built.txId,
+        channelId,
+        timestamp: built.timestamp,
+        readSet: simulation.readSet(),
+        writeSet: simulation.writeSet(),
+        event,
+      });
     }
     simulation.discard();
     return {
@@ -200,7 +226,9 @@ export class MockChaincode {
       txId: built.txId,
       committed: status?.code === TxValidationCode.VALID,
       ...(status ? { validationCode: TxValidationCode[status.code], blockNumber: status.blockNumber } : {}),
-      events: event ? [{ chaincodeId: event.chaincodeId, txId: event.txId, eventName: event.eventName, payload: Buffer.from(event.payload) }] : [],
+      events: event
+        ? [{ chaincodeId: event.chaincodeId, txId: event.txId, eventName: event.eventName, payload: Buffer.from(event.payload) }]
+        : [],
     };
   }
 }

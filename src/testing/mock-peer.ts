@@ -181,14 +181,18 @@ export class MockPeer implements SessionHost {
       if (!peer) throw new ShimError('STREAM_CLOSED', 'the mock peer is still starting');
       return peer.gatewayHost();
     };
-    const server = await serveStreams('ChaincodeSupport', (stream) => {
-      if (peer) peer.accept(stream);
-      else pending.push(stream);
-    }, {
-      address: opts.address ?? '127.0.0.1:0',
-      ...(opts.tls ? { tls: opts.tls } : {}),
-      ...(opts.gateway ? { services: [gatewayService(host)] } : {}),
-    });
+    const server = await serveStreams(
+      'ChaincodeSupport',
+      (stream) => {
+        if (peer) peer.accept(stream);
+        else pending.push(stream);
+      },
+      {
+        address: opts.address ?? '127.0.0.1:0',
+        ...(opts.tls ? { tls: opts.tls } : {}),
+        ...(opts.gateway ? { services: [gatewayService(host)] } : {}),
+      },
+    );
     peer = new MockPeer(server, opts, opts.logger ?? newLogger('mock-peer'));
     for (const stream of pending) peer.accept(stream);
     return peer;
@@ -233,7 +237,11 @@ export class MockPeer implements SessionHost {
    * await contract.submitTransaction('CreateAsset', 'a1', 'blue');
    * ```
    */
-  async gatewayCredentials(mspId = 'Org1MSP', attributes: Record<string, string> = {}, request: Omit<IdentityRequest, 'attributes'> = {}): Promise<GatewayCredentials> {
+  async gatewayCredentials(
+    mspId = 'Org1MSP',
+    attributes: Record<string, string> = {},
+    request: Omit<IdentityRequest, 'attributes'> = {},
+  ): Promise<GatewayCredentials> {
     return gatewayCredentials(await this.identity(mspId, attributes, request).resolve());
   }
 
@@ -270,7 +278,11 @@ export class MockPeer implements SessionHost {
 
   /** Sets per-chaincode options (collections) ahead of its connection. */
   define(name: string, opts: ChaincodeOptions): void {
-    if (opts.collections) this.collections.set(name, opts.collections.map((c) => (typeof c === 'string' ? c : c.name)));
+    if (opts.collections)
+      this.collections.set(
+        name,
+        opts.collections.map((c) => (typeof c === 'string' ? c : c.name)),
+      );
   }
 
   /**
@@ -321,9 +333,10 @@ export class MockPeer implements SessionHost {
           resolve(cc);
         },
       };
-      const timer = timeoutMs > 0
-        ? setTimeout(() => giveUp(new ShimError('TIMEOUT', `chaincode ${name} did not register with the mock peer`)), timeoutMs)
-        : undefined;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => giveUp(new ShimError('TIMEOUT', `chaincode ${name} did not register with the mock peer`)), timeoutMs)
+          : undefined;
       if (opts.signal?.aborted) {
         giveUp(opts.signal.reason);
         return;

@@ -62,9 +62,12 @@ export async function buildSignedProposal(signer: ProposalSigner, req: ProposalR
     channelId: req.channelId,
     txId,
     epoch: 0n,
-    extension: toBinary(ChaincodeHeaderExtensionSchema, create(ChaincodeHeaderExtensionSchema, {
-      chaincodeId: { name: req.chaincodeName },
-    })),
+    extension: toBinary(
+      ChaincodeHeaderExtensionSchema,
+      create(ChaincodeHeaderExtensionSchema, {
+        chaincodeId: { name: req.chaincodeName },
+      }),
+    ),
   });
   const header = create(HeaderSchema, {
     channelHeader: toBinary(ChannelHeaderSchema, channelHeader),
@@ -81,10 +84,13 @@ export async function buildSignedProposal(signer: ProposalSigner, req: ProposalR
     input: toBinary(ChaincodeInvocationSpecSchema, invocation),
     TransientMap: { ...(req.transient ?? {}) },
   });
-  const proposalBytes = toBinary(ProposalSchema, create(ProposalSchema, {
-    header: toBinary(HeaderSchema, header),
-    payload: toBinary(ChaincodeProposalPayloadSchema, payload),
-  }));
+  const proposalBytes = toBinary(
+    ProposalSchema,
+    create(ProposalSchema, {
+      header: toBinary(HeaderSchema, header),
+      payload: toBinary(ChaincodeProposalPayloadSchema, payload),
+    }),
+  );
   const signature = await signer.sign(proposalBytes);
   return { txId, timestamp, creator, signedProposal: create(SignedProposalSchema, { proposalBytes, signature }) };
 }

@@ -171,12 +171,15 @@ export function richQuery(scope: QueryScope, queryText: string, paging?: Paging)
 /** The history of a public key, newest first; a delete comes with `isDelete` and an empty value. */
 export function historyQuery(ledger: WorldState, channelId: string, namespace: string, key: string): QueryResult {
   const records = ledger.getHistory(namespace, key, { channel: channelId }).map((h) =>
-    toBinary(KeyModificationSchema, create(KeyModificationSchema, {
-      txId: h.txId,
-      value: h.value,
-      isDelete: h.isDelete,
-      timestamp: timestampFromDate(h.timestamp),
-    })),
+    toBinary(
+      KeyModificationSchema,
+      create(KeyModificationSchema, {
+        txId: h.txId,
+        value: h.value,
+        isDelete: h.isDelete,
+        timestamp: timestampFromDate(h.timestamp),
+      }),
+    ),
   );
   return { records };
 }

@@ -6,11 +6,7 @@
  * the same proposal give the same bytes.
  */
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import {
-  KVRWSetSchema,
-  type KVRead,
-  type Version,
-} from '../gen/ledger/rwset/kvrwset/kv_rwset_pb';
+import { KVRWSetSchema, type KVRead, type Version } from '../gen/ledger/rwset/kvrwset/kv_rwset_pb';
 import { TxReadWriteSetSchema, TxReadWriteSet_DataModel } from '../gen/ledger/rwset/rwset_pb';
 import type { RangeRead, ReadSet, RecordedRead } from './simulation';
 import { compareKeys, type KeyVersion, type KeyWrite, type MetadataWrite, type WriteSet } from './world-state';
@@ -59,11 +55,15 @@ export function encodeResults(readSet: ReadSet, writeSet: WriteSet): Uint8Array 
         itrExhausted: true,
         readsInfo: { case: 'rawReads' as const, value: { kvReads: r.results.map((x) => ({ key: x.key, version: version(x.version) })) } },
       })),
-      writes: [...sets.writes].sort(byKey).map((w) => ({ key: w.key, isDelete: w.value === undefined, value: w.value ?? new Uint8Array(0) })),
-      metadataWrites: [...metadataByKey.entries()].sort(([a], [b]) => compareKeys(a, b)).map(([key, entries]) => ({
-        key,
-        entries: entries.map((e) => ({ name: e.metakey, value: e.value })),
-      })),
+      writes: [...sets.writes]
+        .sort(byKey)
+        .map((w) => ({ key: w.key, isDelete: w.value === undefined, value: w.value ?? new Uint8Array(0) })),
+      metadataWrites: [...metadataByKey.entries()]
+        .sort(([a], [b]) => compareKeys(a, b))
+        .map(([key, entries]) => ({
+          key,
+          entries: entries.map((e) => ({ name: e.metakey, value: e.value })),
+        })),
     });
     return { namespace, rwset: toBinary(KVRWSetSchema, kv) };
   });

@@ -194,10 +194,15 @@ export class WorldState {
    */
   put(namespace: string, key: string, value: string | Uint8Array | object, loc?: LedgerLocation): void {
     this.seeds += 1;
-    this.commit(loc?.channel ?? this.defaultChannel, {
-      writes: [{ namespace, collection: loc?.collection ?? '', key, value: toBytes(value) }],
-      metadata: [],
-    }, `seed-${this.seeds}`, new Date());
+    this.commit(
+      loc?.channel ?? this.defaultChannel,
+      {
+        writes: [{ namespace, collection: loc?.collection ?? '', key, value: toBytes(value) }],
+        metadata: [],
+      },
+      `seed-${this.seeds}`,
+      new Date(),
+    );
   }
 
   /**

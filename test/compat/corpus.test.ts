@@ -29,9 +29,13 @@ afterAll(async () => {
 
 const format = (d: Difference): string => `${d.step} ${d.field}\n    official: ${d.official}\n    ours:     ${d.ours}`;
 
-test.each(CORPUS.map((entry, i) => [entry.name, entry, i] as const))('%s behaves and endorses as on fabric-shim', async (_name, entry, i) => {
-  // Each chaincode gets its own hour of proposal timestamps: steps are a second apart.
-  const { differences } = await harness.run(entry, Date.UTC(2024, 4, 1, i) );
-  for (const d of differences) found.push({ ...d, ...(intendedFor(d) ? { intended: intendedFor(d)!.id } : {}) });
-  expect(differences.filter((d) => !intendedFor(d)).map(format)).toEqual([]);
-}, 60_000);
+test.each(CORPUS.map((entry, i) => [entry.name, entry, i] as const))(
+  '%s behaves and endorses as on fabric-shim',
+  async (_name, entry, i) => {
+    // Each chaincode gets its own hour of proposal timestamps: steps are a second apart.
+    const { differences } = await harness.run(entry, Date.UTC(2024, 4, 1, i));
+    for (const d of differences) found.push({ ...d, ...(intendedFor(d) ? { intended: intendedFor(d)!.id } : {}) });
+    expect(differences.filter((d) => !intendedFor(d)).map(format)).toEqual([]);
+  },
+  60_000,
+);

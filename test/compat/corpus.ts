@@ -18,10 +18,12 @@ const as = (who: NonNullable<Step['as']>, step: Step): Step => ({ ...step, as: w
 const metadata: Step = s('GetMetadata', 'org.hyperledger.fabric:GetMetadata');
 
 /** For steps where ours must commit every write the chaincode issued. */
-const mustHold = (namespace: string, expected: Record<string, string | undefined>) =>
+const mustHold =
+  (namespace: string, expected: Record<string, string | undefined>) =>
   (_ours: Observation, ledger: WorldState): string | undefined => {
     const wrong = Object.entries(expected).filter(([k, v]) => ledger.getString(namespace, k) !== v);
-    return wrong.length === 0 ? undefined
+    return wrong.length === 0
+      ? undefined
       : `expected ${wrong.map(([k, v]) => `${k}=${v ?? '(absent)'}`).join(', ')}; got ${wrong.map(([k]) => `${k}=${ledger.getString(namespace, k) ?? '(absent)'}`).join(', ')}`;
   };
 
@@ -50,7 +52,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'marbles-js',
     kind: 'shim',
     lang: 'js',
-    covers: 'plain shim, marbles02: this[fcn] dispatch, color~name index, range/partial/rich/paginated queries, history, whole KV and history records serialised',
+    covers:
+      'plain shim, marbles02: this[fcn] dispatch, color~name index, range/partial/rich/paginated queries, history, whole KV and history records serialised',
     script: [
       s('init1', 'initMarble', 'marble1', 'blue', '35', 'tom'),
       s('init2', 'initMarble', 'marble2', 'red', '50', 'tom'),
@@ -98,7 +101,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'asset-basic-js',
     kind: 'contract',
     lang: 'js',
-    covers: 'contract JS, asset-transfer-basic: `return ctx.stub.putState/deleteState(...)`, unclosed iterator, boolean/string/object/Buffer results',
+    covers:
+      'contract JS, asset-transfer-basic: `return ctx.stub.putState/deleteState(...)`, unclosed iterator, boolean/string/object/Buffer results',
     script: [
       s('InitLedger', 'InitLedger'),
       s('Create', 'CreateAsset', 'asset9', 'black', '15', 'Max', '700'),
@@ -124,7 +128,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'asset-basic-ts',
     kind: 'contract',
     lang: 'ts',
-    covers: 'contract TS, asset-transfer-basic (typescript): @Info/@Object/@Property/@Returns, number params, for-await over state, Promise<void> returning putState',
+    covers:
+      'contract TS, asset-transfer-basic (typescript): @Info/@Object/@Property/@Returns, number params, for-await over state, Promise<void> returning putState',
     script: [
       s('InitLedger', 'InitLedger'),
       s('Create', 'CreateAsset', 'asset7', 'yellow', '3', 'Kim', '90'),
@@ -145,7 +150,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'sbe-js',
     kind: 'contract',
     lang: 'js',
-    covers: 'contract JS, asset-transfer-sbe: KeyEndorsementPolicy, set/get state validation parameters, returned write results, policy on a missing key',
+    covers:
+      'contract JS, asset-transfer-sbe: KeyEndorsementPolicy, set/get state validation parameters, returned write results, policy on a missing key',
     script: [
       s('Create', 'CreateAsset', 'asset1', '100', 'Tom'),
       s('Read', 'ReadAsset', 'asset1'),
@@ -166,7 +172,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'token-erc20-js',
     kind: 'contract',
     lang: 'js',
-    covers: 'contract JS, token-erc-20: clientIdentity getID/getMSPID/attributes, composite keys, Transfer/Approval events, numbers and booleans returned',
+    covers:
+      'contract JS, token-erc-20: clientIdentity getID/getMSPID/attributes, composite keys, Transfer/Approval events, numbers and booleans returned',
     script: [
       s('NotInitialized', 'TotalSupply'),
       as('bob', s('InitializeOrg2', 'Initialize', 'Coin', 'CN', '2')),
@@ -197,7 +204,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'token-erc721-ts',
     kind: 'contract',
     lang: 'ts',
-    covers: 'contract TS, token-erc-721: attribute-gated mint, class instances and numbers returned, thrown objects and strings, @Param, events',
+    covers:
+      'contract TS, token-erc-721: attribute-gated mint, class instances and numbers returned, thrown objects and strings, @Param, events',
     script: [
       s('Mint', 'erc721:MintWithTokenURI', '101', 'https://example.com/nft/101'),
       s('Mint2', 'erc721:MintWithTokenURI', '102', 'https://example.com/nft/102'),
@@ -225,19 +233,44 @@ export const CORPUS: CorpusEntry[] = [
     kind: 'contract',
     lang: 'ts',
     collections: ['assetCollection', 'Org1MSPPrivateCollection', 'Org2MSPPrivateCollection'],
-    covers: 'contract TS, asset-transfer-private-data: transient input, putPrivateData/get/hash/delete/purge, private range and rich queries, private validation parameters',
+    covers:
+      'contract TS, asset-transfer-private-data: transient input, putPrivateData/get/hash/delete/purge, private range and rich queries, private validation parameters',
     script: [
-      { id: 'Create', args: ['PrivateAssets:CreateAsset'], transient: { asset_properties: JSON.stringify({ objectType: 'asset', assetID: 'asset1', color: 'green', size: 20, appraisedValue: 100 }) } },
-      { id: 'Create2', args: ['PrivateAssets:CreateAsset'], transient: { asset_properties: JSON.stringify({ objectType: 'asset', assetID: 'asset2', color: 'blue', size: 5, appraisedValue: 50 }) } },
+      {
+        id: 'Create',
+        args: ['PrivateAssets:CreateAsset'],
+        transient: {
+          asset_properties: JSON.stringify({ objectType: 'asset', assetID: 'asset1', color: 'green', size: 20, appraisedValue: 100 }),
+        },
+      },
+      {
+        id: 'Create2',
+        args: ['PrivateAssets:CreateAsset'],
+        transient: {
+          asset_properties: JSON.stringify({ objectType: 'asset', assetID: 'asset2', color: 'blue', size: 5, appraisedValue: 50 }),
+        },
+      },
       { id: 'CreateNoTransient', args: ['PrivateAssets:CreateAsset'] },
-      { id: 'CreateOrg2', args: ['PrivateAssets:CreateAsset'], as: 'bob', transient: { asset_properties: JSON.stringify({ objectType: 'asset', assetID: 'asset3', color: 'red', size: 1, appraisedValue: 1 }) } },
+      {
+        id: 'CreateOrg2',
+        args: ['PrivateAssets:CreateAsset'],
+        as: 'bob',
+        transient: {
+          asset_properties: JSON.stringify({ objectType: 'asset', assetID: 'asset3', color: 'red', size: 1, appraisedValue: 1 }),
+        },
+      },
       s('Read', 'PrivateAssets:ReadAsset', 'asset1'),
       s('ReadMissing', 'PrivateAssets:ReadAsset', 'nope'),
       s('Details', 'PrivateAssets:ReadAssetPrivateDetails', 'Org1MSPPrivateCollection', 'asset1'),
       s('DetailsUnknownCollection', 'PrivateAssets:ReadAssetPrivateDetails', 'NoSuchCollection', 'asset1'),
       s('Hash', 'PrivateAssets:HashOf', 'assetCollection', 'asset1'),
       s('HashMissing', 'PrivateAssets:HashOf', 'assetCollection', 'nope'),
-      { id: 'Agree', args: ['PrivateAssets:AgreeToTransfer'], as: 'bob', transient: { asset_value: JSON.stringify({ assetID: 'asset1', appraisedValue: 100 }) } },
+      {
+        id: 'Agree',
+        args: ['PrivateAssets:AgreeToTransfer'],
+        as: 'bob',
+        transient: { asset_value: JSON.stringify({ assetID: 'asset1', appraisedValue: 100 }) },
+      },
       s('Range', 'PrivateAssets:GetAssetByRange', 'asset0', 'asset9'),
       s('Rich', 'PrivateAssets:QueryAssetByColor', 'blue'),
       s('Lock', 'PrivateAssets:LockAsset', 'asset2'),
@@ -252,7 +285,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'events-ts',
     kind: 'contract',
     lang: 'ts',
-    covers: 'contract TS, asset-transfer-events + hooks: custom Context, before/after/around/unknownTransaction, @Default, several/empty events, event of a failed transaction',
+    covers:
+      'contract TS, asset-transfer-events + hooks: custom Context, before/after/around/unknownTransaction, @Default, several/empty events, event of a failed transaction',
     script: [
       s('Create', 'events:CreateAsset', 'e1', 'blue', '5', 'Tom', '300'),
       s('CreateDefault', 'CreateAsset', 'e2', 'red', '6', 'Ann', '200'),
@@ -273,10 +307,19 @@ export const CORPUS: CorpusEntry[] = [
     name: 'metadata-ts',
     kind: 'contract',
     lang: 'ts',
-    covers: 'contract TS, decorator metadata: nested @Object types, @Property(name, type), phantom @Param, @Returns model, arrays and booleans as params, two contracts, @Default',
+    covers:
+      'contract TS, decorator metadata: nested @Object types, @Property(name, type), phantom @Param, @Returns model, arrays and booleans as params, two contracts, @Default',
     script: [
-      s('Register', 'registry:Register', JSON.stringify({ id: 'p1', name: 'Ann', age: 30, address: { street: 'Main', zip: 1000 }, tags: ['a'], active: true })),
-      s('RegisterDefault', 'Register', JSON.stringify({ id: 'p2', name: 'Bo', age: 17, address: { street: 'Side', zip: 2000 }, tags: [], active: false })),
+      s(
+        'Register',
+        'registry:Register',
+        JSON.stringify({ id: 'p1', name: 'Ann', age: 30, address: { street: 'Main', zip: 1000 }, tags: ['a'], active: true }),
+      ),
+      s(
+        'RegisterDefault',
+        'Register',
+        JSON.stringify({ id: 'p2', name: 'Bo', age: 17, address: { street: 'Side', zip: 2000 }, tags: [], active: false }),
+      ),
       s('RegisterBad', 'registry:Register', '{"id": 3}'),
       s('Lookup', 'registry:Lookup', 'p1'),
       s('LookupMissing', 'registry:Lookup', 'p9'),
@@ -294,7 +337,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'quirks-js',
     kind: 'shim',
     lang: 'js',
-    covers: 'plain shim misuse: success(string), missing response, hand-made responses, thrown Error/string/object/undefined, write results, serialised timestamp/creator/ClientIdentity/transient/iterator results, empty keys',
+    covers:
+      'plain shim misuse: success(string), missing response, hand-made responses, thrown Error/string/object/undefined, write results, serialised timestamp/creator/ClientIdentity/transient/iterator results, empty keys',
     script: [
       s('successString', 'successString'),
       s('successNothing', 'successNothing'),
@@ -327,7 +371,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'contract-quirks-js',
     kind: 'contract',
     lang: 'js',
-    covers: 'contract JS misuse: Buffers/Uint8Array/strings/numbers/booleans/undefined/null/class instances/Dates returned, thrown strings/objects/null, serialised KV/history/timestamp/ClientIdentity/Context, empty key, varargs',
+    covers:
+      'contract JS misuse: Buffers/Uint8Array/strings/numbers/booleans/undefined/null/class instances/Dates returned, thrown strings/objects/null, serialised KV/history/timestamp/ClientIdentity/Context, empty key, varargs',
     script: [
       s('Buffer', 'ReturnsBuffer'),
       s('Uint8Array', 'ReturnsUint8Array'),
@@ -373,7 +418,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'ledger-queries-js',
     kind: 'contract',
     lang: 'js',
-    covers: 'contract JS, asset-transfer-ledger-queries: _GetAllResults closing without await, raw history timestamps in results, Mango queries with/without pagination, pagination metadata returned whole',
+    covers:
+      'contract JS, asset-transfer-ledger-queries: _GetAllResults closing without await, raw history timestamps in results, Mango queries with/without pagination, pagination metadata returned whole',
     script: [
       s('Create1', 'catalogue:CreateAsset', 'asset1', 'blue', '5', 'tom', '35'),
       s('Create2', 'catalogue:CreateAsset', 'asset2', 'red', '5', 'tom', '50'),
@@ -427,7 +473,8 @@ export const CORPUS: CorpusEntry[] = [
     name: 'interop-js',
     kind: 'shim',
     lang: 'js',
-    covers: 'plain shim, chaincode-to-chaincode: invokeChaincode into two corpus chaincodes (shim and contract), the whole response serialised, callee errors',
+    covers:
+      'plain shim, chaincode-to-chaincode: invokeChaincode into two corpus chaincodes (shim and contract), the whole response serialised, callee errors',
     script: [
       s('callQuery', 'call', 'abstore-js', 'query', 'a'),
       s('callRaw', 'callRaw', 'abstore-js', 'query', 'a'),

@@ -167,7 +167,10 @@ export class Harness {
     const [official, ours] = await Promise.all([MockPeer.start({ txTimeoutMs: 4000 }), MockPeer.start({ txTimeoutMs: 4000 })]);
     const h = new Harness({ official: official!, ours: ours! });
     for (const [name, id] of Object.entries(IDENTITIES)) {
-      h.identities.set(name as IdentityName, await h.peers.official.identities.identity(id.mspId, { commonName: id.commonName, attributes: id.attributes }));
+      h.identities.set(
+        name as IdentityName,
+        await h.peers.official.identities.identity(id.mspId, { commonName: id.commonName, attributes: id.attributes }),
+      );
     }
     const waits: Promise<void>[] = [];
     for (const side of SIDES) {
@@ -175,12 +178,17 @@ export class Harness {
         const dir = build(entry, side, out);
         const registered = h.peers[side].waitForChaincode(entry.name, { timeoutMs: 45_000, collections: entry.collections ?? [] });
         h.launch(side, entry, dir);
-        waits.push(registered.then((cc) => {
-          h.ccs[side].set(entry.name, cc);
-        }, (e: unknown) => {
-          const proc = h.procs[side].get(entry.name);
-          throw new Error(`${side} ${entry.name} did not register: ${String(e)}\n${proc?.output.slice(-2000) ?? ''}`);
-        }));
+        waits.push(
+          registered.then(
+            (cc) => {
+              h.ccs[side].set(entry.name, cc);
+            },
+            (e: unknown) => {
+              const proc = h.procs[side].get(entry.name);
+              throw new Error(`${side} ${entry.name} did not register: ${String(e)}\n${proc?.output.slice(-2000) ?? ''}`);
+            },
+          ),
+        );
       }
     }
     try {
@@ -199,15 +207,17 @@ export class Harness {
     const tsx = ['--import', pathToFileURL(require.resolve('tsx')).href];
     let argv: string[];
     if (side === 'official') {
-      argv = entry.kind === 'shim'
-        ? [path.join(dir, 'index.js'), ...peer]
-        // What `fabric-chaincode-node start` runs (its bin is fabric-shim's cli.js).
-        : [require.resolve('fabric-shim/cli.js'), 'start', '--module-path', dir, ...peer];
+      argv =
+        entry.kind === 'shim'
+          ? [path.join(dir, 'index.js'), ...peer]
+          : // What `fabric-chaincode-node start` runs (its bin is fabric-shim's cli.js).
+            [require.resolve('fabric-shim/cli.js'), 'start', '--module-path', dir, ...peer];
     } else {
-      argv = entry.kind === 'shim'
-        ? [...tsx, path.join(dir, 'index.js'), ...peer]
-        // What `fabric-shim-ts start` runs, from source.
-        : [...tsx, path.join(ROOT, 'src', 'cli.ts'), 'start', '--module-path', dir, ...peer];
+      argv =
+        entry.kind === 'shim'
+          ? [...tsx, path.join(dir, 'index.js'), ...peer]
+          : // What `fabric-shim-ts start` runs, from source.
+            [...tsx, path.join(ROOT, 'src', 'cli.ts'), 'start', '--module-path', dir, ...peer];
     }
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -221,9 +231,10 @@ export class Harness {
     else delete env.NODE_PATH;
     const child = spawn(process.execPath, argv, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const proc: Proc = { child, output: '' };
-    for (const stream of [child.stdout, child.stderr]) stream.on('data', (d: Buffer) => {
-      proc.output = (proc.output + d.toString()).slice(-20_000);
-    });
+    for (const stream of [child.stdout, child.stderr])
+      stream.on('data', (d: Buffer) => {
+        proc.output = (proc.output + d.toString()).slice(-20_000);
+      });
     child.on('exit', (code, signal) => {
       proc.exit = signal ? `signal ${signal}` : `code ${String(code)}`;
     });
@@ -256,7 +267,14 @@ export class Harness {
       };
     } catch (e) {
       const code = (e as { code?: string }).code;
-      return { outcome: code === 'TIMEOUT' ? 'TIMEOUT' : 'FAILED', status: 0, message: code === 'TIMEOUT' ? '' : String((e as Error).message ?? e), payload: Buffer.alloc(0), events: [], txId: '' };
+      return {
+        outcome: code === 'TIMEOUT' ? 'TIMEOUT' : 'FAILED',
+        status: 0,
+        message: code === 'TIMEOUT' ? '' : String((e as Error).message ?? e),
+        payload: Buffer.alloc(0),
+        events: [],
+        txId: '',
+      };
     }
   }
 
@@ -268,20 +286,30 @@ export class Harness {
       if (official !== ours) differences.push({ chaincode: entry.name, step, field, official, ours });
     };
     for (const [i, step] of entry.script.entries()) {
-      const [official, ours] = await Promise.all(SIDES.map((side) => this.step(side, entry, step, i, base))) as [Observation, Observation];
+      const [official, ours] = (await Promise.all(SIDES.map((side) => this.step(side, entry, step, i, base)))) as [
+        Observation,
+        Observation,
+      ];
       observations.push({ official, ours });
       diff(step.id, 'outcome', official.outcome, ours.outcome);
       diff(step.id, 'status', String(official.status), String(ours.status));
       diff(step.id, 'message', official.message, ours.message);
       if (!official.payload.equals(ours.payload)) {
         const detail = jsonPaths(official.payload, ours.payload);
-        differences.push({ chaincode: entry.name, step: step.id, field: detail ? `payload ${detail}` : 'payload', official: show(official.payload), ours: show(ours.payload) });
+        differences.push({
+          chaincode: entry.name,
+          step: step.id,
+          field: detail ? `payload ${detail}` : 'payload',
+          official: show(official.payload),
+          ours: show(ours.payload),
+        });
       }
       const events = (o: Observation): string => o.events.map((e) => `${e.name}=${show(e.payload)}`).join(', ');
       diff(step.id, 'event', events(official), events(ours));
       if (official.txId && ours.txId) diff(step.id, 'txId', official.txId, ours.txId);
       const problem = step.oursMust?.(ours, this.peers.ours.ledger);
-      if (problem !== undefined) differences.push({ chaincode: entry.name, step: step.id, field: 'ours-must', official: '(not checked)', ours: problem });
+      if (problem !== undefined)
+        differences.push({ chaincode: entry.name, step: step.id, field: 'ours-must', official: '(not checked)', ours: problem });
     }
     differences.push(...this.ledgerDifferences(entry.name));
     // A process killed by the last step's aftermath exits a moment after the answer.
@@ -300,13 +328,15 @@ export class Harness {
   ledgerDifferences(namespace: string): Difference[] {
     const snaps = SIDES.map((side) => snapshot(this.peers[side].ledger, namespace)) as [Map<string, string>, Map<string, string>];
     const keys = [...new Set([...snaps[0].keys(), ...snaps[1].keys()])].sort();
-    return keys.filter((k) => snaps[0].get(k) !== snaps[1].get(k)).map((k) => ({
-      chaincode: namespace,
-      step: '(ledger)',
-      field: `ledger:${k}`,
-      official: snaps[0].get(k) ?? '(absent)',
-      ours: snaps[1].get(k) ?? '(absent)',
-    }));
+    return keys
+      .filter((k) => snaps[0].get(k) !== snaps[1].get(k))
+      .map((k) => ({
+        chaincode: namespace,
+        step: '(ledger)',
+        field: `ledger:${k}`,
+        official: snaps[0].get(k) ?? '(absent)',
+        ours: snaps[1].get(k) ?? '(absent)',
+      }));
   }
 
   async stop(): Promise<void> {
@@ -330,7 +360,12 @@ export function snapshot(ledger: WorldState, namespace: string): Map<string, str
     }
   }
   for (const key of ledger.historyKeys(namespace)) {
-    out.set(`public/${JSON.stringify(key)}:history`, JSON.stringify(ledger.getHistory(namespace, key).map((h) => [h.txId.slice(0, 12), h.timestamp.toISOString(), h.isDelete, show(h.value, 80)])));
+    out.set(
+      `public/${JSON.stringify(key)}:history`,
+      JSON.stringify(
+        ledger.getHistory(namespace, key).map((h) => [h.txId.slice(0, 12), h.timestamp.toISOString(), h.isDelete, show(h.value, 80)]),
+      ),
+    );
   }
   return out;
 }

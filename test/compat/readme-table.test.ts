@@ -20,9 +20,12 @@ test.each(INTENDED_DIFFERENCES.map((d) => [d.id, d] as const))('README lists int
   expect(flat(section)).toContain(flat(d.behaviour));
 });
 
-test.each(INTENDED_DIFFERENCES.filter((d) => d.provedBy).map((d) => [d.id, d.provedBy!] as const))('the tests named for %s exist', (_id, files) => {
-  for (const file of files) expect(existsSync(path.join(__dirname, '..', '..', file))).toBe(true);
-});
+test.each(INTENDED_DIFFERENCES.filter((d) => d.provedBy).map((d) => [d.id, d.provedBy!] as const))(
+  'the tests named for %s exist',
+  (_id, files) => {
+    for (const file of files) expect(existsSync(path.join(__dirname, '..', '..', file))).toBe(true);
+  },
+);
 
 test('every entry is proved: by the corpus (it covers differences) or by named tests', () => {
   expect(INTENDED_DIFFERENCES.filter((d) => d.covers.length === 0 && !d.provedBy?.length).map((d) => d.id)).toEqual([]);

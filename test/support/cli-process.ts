@@ -25,10 +25,15 @@ const running = new Set<ChildProcessWithoutNullStreams>();
 /** Kills every CLI child still running (SIGKILL) and waits for them to go. */
 export async function stopAll(): Promise<void> {
   const alive = [...running].filter((c) => c.exitCode === null && c.signalCode === null);
-  await Promise.all(alive.map((c) => new Promise<void>((r) => {
-    c.once('exit', () => r());
-    c.kill('SIGKILL');
-  })));
+  await Promise.all(
+    alive.map(
+      (c) =>
+        new Promise<void>((r) => {
+          c.once('exit', () => r());
+          c.kill('SIGKILL');
+        }),
+    ),
+  );
   running.clear();
 }
 
@@ -50,21 +55,29 @@ export function runBuiltCli(args: readonly string[], env: NodeJS.ProcessEnv = {}
 }
 
 function spawnCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliProcess {
-  const base: NodeJS.ProcessEnv = { ...process.env, CHAINCODE_SERVER_ADDRESS: '', CORE_CHAINCODE_LOGGING_SHIM: '', CORE_PEER_ADDRESS: '', CORE_CHAINCODE_ID_NAME: '' };
+  const base: NodeJS.ProcessEnv = {
+    ...process.env,
+    CHAINCODE_SERVER_ADDRESS: '',
+    CORE_CHAINCODE_LOGGING_SHIM: '',
+    CORE_PEER_ADDRESS: '',
+    CORE_CHAINCODE_ID_NAME: '',
+  };
   const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...base, ...env } });
   running.add(child);
   const text = { stdout: '', stderr: '' };
   const waiters: (() => void)[] = [];
   let exited = false;
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => {
-    exited = true;
-    running.delete(child);
-    // Output may still be in the pipes at 'exit'; 'close' comes after the last of it.
-    child.on('close', () => {
-      r(code);
-      waiters.splice(0).forEach((w) => w());
-    });
-  }));
+  const exit = new Promise<number | null>((r) =>
+    child.on('exit', (code) => {
+      exited = true;
+      running.delete(child);
+      // Output may still be in the pipes at 'exit'; 'close' comes after the last of it.
+      child.on('close', () => {
+        r(code);
+        waiters.splice(0).forEach((w) => w());
+      });
+    }),
+  );
   for (const name of ['stdout', 'stderr'] as const) {
     child[name].on('data', (d: Buffer) => {
       text[name] += d.toString();
@@ -91,7 +104,10 @@ function spawnCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliProcess {
 }
 
 /** Runs the CLI to its end; resolves with its exit code and output. */
-export async function runToEnd(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runToEnd(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const cli = runCli(args, env);
   cli.child.stdin.end();
   const code = await cli.exit;

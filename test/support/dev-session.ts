@@ -28,14 +28,19 @@ export function tempDir(prefix: string): string {
 
 /** Copies an example package (package.json, tsconfig.json, src/) into `dir` and installs this checkout as its fabric-shim-ts. */
 export function copyExample(example: string, dir: string): string {
-  for (const entry of ['package.json', 'tsconfig.json', 'src']) cpSync(join(ROOT, 'examples', example, entry), join(dir, entry), { recursive: true });
+  for (const entry of ['package.json', 'tsconfig.json', 'src'])
+    cpSync(join(ROOT, 'examples', example, entry), join(dir, entry), { recursive: true });
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   pkg.scripts.build = `${pkg.scripts.build ?? 'tsc -p tsconfig.json'} --noCheck`;
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
   const lib = join(dir, 'node_modules', 'fabric-shim-ts');
   const bin = join(dir, 'node_modules', '.bin');
   mkdirSync(bin, { recursive: true });
-  for (const [entry, source] of [['', 'index.ts'], ['contract', 'contract/index.ts'], ['testing', 'testing/index.ts']] as const) {
+  for (const [entry, source] of [
+    ['', 'index.ts'],
+    ['contract', 'contract/index.ts'],
+    ['testing', 'testing/index.ts'],
+  ] as const) {
     mkdirSync(join(lib, entry), { recursive: true });
     writeFileSync(join(lib, entry, 'index.js'), `module.exports = require(${JSON.stringify(join(ROOT, 'src', source))});\n`);
   }

@@ -29,7 +29,12 @@ export interface RecordedCall {
 export type Answer = Uint8Array | Error | ((call: RecordedCall) => Uint8Array | Promise<Uint8Array>);
 
 /** A peer that supports neither write batches nor multi-key reads (Fabric before 3.1). */
-export const OLD_PEER: PeerCapabilities = { useWriteBatch: false, maxSizeWriteBatch: 0, useGetMultipleKeys: false, maxSizeGetMultipleKeys: 0 };
+export const OLD_PEER: PeerCapabilities = {
+  useWriteBatch: false,
+  maxSizeWriteBatch: 0,
+  useGetMultipleKeys: false,
+  maxSizeGetMultipleKeys: 0,
+};
 
 /** Records calls; answers from scripts queued with {@link FakeTalkBack.answer}, else with empty bytes. */
 export class FakeTalkBack extends Transaction {
@@ -93,7 +98,9 @@ export function kvPage(opts: {
       results: opts.kvs.map((kv) => ({
         resultBytes: toBinary(KVSchema, create(KVSchema, { namespace: kv.namespace ?? 'mycc', key: kv.key, value: Buffer.from(kv.value) })),
       })),
-      metadata: opts.metadata ? toBinary(QueryResponseMetadataSchema, create(QueryResponseMetadataSchema, opts.metadata)) : new Uint8Array(0),
+      metadata: opts.metadata
+        ? toBinary(QueryResponseMetadataSchema, create(QueryResponseMetadataSchema, opts.metadata))
+        : new Uint8Array(0),
     }),
   );
 }

@@ -77,10 +77,13 @@ export async function frozenRelay(target: string): Promise<FrozenRelay> {
     });
     client.pipe(upstream);
     upstream.pipe(client);
-    client.on('data', pingAckCounter(CLIENT_PREFACE_BYTES, () => {
-      answered++;
-      pings.emit('ack');
-    }));
+    client.on(
+      'data',
+      pingAckCounter(CLIENT_PREFACE_BYTES, () => {
+        answered++;
+        pings.emit('ack');
+      }),
+    );
     client.on('error', () => undefined);
     upstream.on('error', () => undefined);
   });

@@ -14,6 +14,8 @@ const REWRITES: Readonly<Record<string, string>> = {
 
 /** `source` with every import/require of an official package pointed at ours. */
 export function migrate(source: string): string {
-  return source.replace(/(\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(['"])(fabric-shim|fabric-contract-api)\2/g,
-    (_m, lead: string, quote: string, spec: string) => `${lead}${quote}${REWRITES[spec]}${quote}`);
+  return source.replace(
+    /(\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)(['"])(fabric-shim|fabric-contract-api)\2/g,
+    (_m, lead: string, quote: string, spec: string) => `${lead}${quote}${REWRITES[spec]}${quote}`,
+  );
 }

@@ -47,14 +47,24 @@ function createScenarioChaincode(shim) {
         case 'query':
           return json(shim, await drain(await stub.getQueryResult(params[0]), (kv) => kv.key));
         case 'history':
-          return json(shim, await drain(await stub.getHistoryForKey(params[0]), (m) => ({ txId: m.txId, value: Buffer.from(m.value).toString(), isDelete: m.isDelete })));
+          return json(
+            shim,
+            await drain(await stub.getHistoryForKey(params[0]), (m) => ({
+              txId: m.txId,
+              value: Buffer.from(m.value).toString(),
+              isDelete: m.isDelete,
+            })),
+          );
         case 'composite': {
           const key = stub.createCompositeKey('asset', [params[0], params[1]]);
           await stub.putState(key, Buffer.from(params[2]));
           return shim.success(Buffer.from(key));
         }
         case 'byPartial':
-          return json(shim, await drain(await stub.getStateByPartialCompositeKey('asset', params), (kv) => stub.splitCompositeKey(kv.key).attributes));
+          return json(
+            shim,
+            await drain(await stub.getStateByPartialCompositeKey('asset', params), (kv) => stub.splitCompositeKey(kv.key).attributes),
+          );
         case 'putPrivate':
           try {
             await stub.putPrivateData(params[0], params[1], stub.getTransient().get('value'));
@@ -87,7 +97,12 @@ function createScenarioChaincode(shim) {
           return shim.error('failed on purpose');
         case 'whoami': {
           const creator = stub.getCreator();
-          return json(shim, { mspid: creator.mspid, txId: stub.getTxID(), channel: stub.getChannelID(), hasCert: Buffer.from(creator.idBytes).toString().includes('BEGIN CERTIFICATE') });
+          return json(shim, {
+            mspid: creator.mspid,
+            txId: stub.getTxID(),
+            channel: stub.getChannelID(),
+            hasCert: Buffer.from(creator.idBytes).toString().includes('BEGIN CERTIFICATE'),
+          });
         }
         case 'transient':
           return shim.success(stub.getTransient().get(params[0]));

@@ -62,7 +62,14 @@ export class PeerConnection {
   }
 
   send(type: Type, fields: { txid?: string; channelId?: string; payload?: Uint8Array } = {}): void {
-    this.stream.send(create(ChaincodeMessageSchema, { type, txid: fields.txid ?? '', channelId: fields.channelId ?? '', payload: fields.payload ?? new Uint8Array(0) }));
+    this.stream.send(
+      create(ChaincodeMessageSchema, {
+        type,
+        txid: fields.txid ?? '',
+        channelId: fields.channelId ?? '',
+        payload: fields.payload ?? new Uint8Array(0),
+      }),
+    );
   }
 
   /** Reads REGISTER, answers REGISTERED then READY (optionally with ChaincodeAdditionalParams); returns the registered name. */
@@ -82,7 +89,12 @@ export class PeerConnection {
 }
 
 /** Encodes ChaincodeAdditionalParams as a 3.1 peer sends them. */
-export function additionalParams(p: { useWriteBatch?: boolean; maxSizeWriteBatch?: number; useGetMultipleKeys?: boolean; maxSizeGetMultipleKeys?: number }): Uint8Array {
+export function additionalParams(p: {
+  useWriteBatch?: boolean;
+  maxSizeWriteBatch?: number;
+  useGetMultipleKeys?: boolean;
+  maxSizeGetMultipleKeys?: number;
+}): Uint8Array {
   return toBinary(ChaincodeAdditionalParamsSchema, create(ChaincodeAdditionalParamsSchema, p));
 }
 

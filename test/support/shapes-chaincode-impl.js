@@ -141,7 +141,14 @@ function createShapesChaincode(shim) {
       await q.iterator.close();
       const p = await stub.getStateByPartialCompositeKeyWithPagination('owner', [], 5, '');
       await p.iterator.close();
-      return { keys, metadata, metadataJson: json(res.metadata), results, query: [Object.keys(q), json(q.metadata)], partial: [Object.keys(p), json(p.metadata)] };
+      return {
+        keys,
+        metadata,
+        metadataJson: json(res.metadata),
+        results,
+        query: [Object.keys(q), json(q.metadata)],
+        partial: [Object.keys(p), json(p.metadata)],
+      };
     },
     async privateQueries(stub) {
       const out = {};
@@ -172,7 +179,13 @@ function createShapesChaincode(shim) {
       const first = (await iterator.next()).value;
       await iterator.close();
       const ts = first.timestamp;
-      return { json: json({ ...first, txId: 'tx' }), keys: Object.keys(first), seconds: typeof ts.seconds, ts: json(ts), tsKeys: Object.keys(ts) };
+      return {
+        json: json({ ...first, txId: 'tx' }),
+        keys: Object.keys(first),
+        seconds: typeof ts.seconds,
+        ts: json(ts),
+        tsKeys: Object.keys(ts),
+      };
     },
     async timestamp(stub) {
       const ts = stub.getTxTimestamp();

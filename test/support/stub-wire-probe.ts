@@ -48,7 +48,12 @@ export class Probe implements ChaincodeInterface {
    * Runs `body` as the Invoke of one transaction with `args`. Rejects with the body's own
    * error when it threw (after the peer got the ERROR), so tests can match its code.
    */
-  async run<R>(cc: MockChaincode, body: Body<R>, args: readonly (string | Uint8Array)[] = ['probe'], opts: InvokeOptions = {}): Promise<Ran<R>> {
+  async run<R>(
+    cc: MockChaincode,
+    body: Body<R>,
+    args: readonly (string | Uint8Array)[] = ['probe'],
+    opts: InvokeOptions = {},
+  ): Promise<Ran<R>> {
     this.body = body as Body<unknown>;
     this.outcome = {};
     const start = cc.wire.length;
@@ -75,7 +80,10 @@ export function count(types: readonly string[], type: string): number {
 }
 
 /** Drains a fabric-shim style iterator with next()/close(). */
-export async function drain<T>(iterator: { next(): Promise<{ value: T | undefined; done: boolean }>; close(): Promise<void> }): Promise<T[]> {
+export async function drain<T>(iterator: {
+  next(): Promise<{ value: T | undefined; done: boolean }>;
+  close(): Promise<void>;
+}): Promise<T[]> {
   const out: T[] = [];
   for (let r = await iterator.next(); !r.done; r = await iterator.next()) out.push(r.value as T);
   await iterator.close();

@@ -20,8 +20,12 @@ export interface Gate {
 export function gate(): Gate {
   let open!: () => void;
   let arrive!: () => void;
-  const wait = new Promise<void>((r) => { open = r; });
-  const reached = new Promise<void>((r) => { arrive = r; });
+  const wait = new Promise<void>((r) => {
+    open = r;
+  });
+  const reached = new Promise<void>((r) => {
+    arrive = r;
+  });
   return { wait, open, reached, arrive };
 }
 

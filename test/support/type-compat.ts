@@ -22,7 +22,11 @@ export const CORPUS = path.join(REPO, 'test', 'compat', 'chaincodes');
 export function corpusSources(): string[] {
   return readdirSync(CORPUS)
     .filter((name) => statSync(path.join(CORPUS, name)).isDirectory())
-    .flatMap((name) => readdirSync(path.join(CORPUS, name)).filter((f) => f.endsWith('.ts')).map((f) => `${name}/${f}`))
+    .flatMap((name) =>
+      readdirSync(path.join(CORPUS, name))
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `${name}/${f}`),
+    )
     .sort();
 }
 
@@ -109,7 +113,10 @@ export function writeProbes(dir: string, probes: readonly string[]): { official:
   // Corpus chaincodes keep their folders: their files import each other.
   for (const source of corpusSources()) {
     const text = readFileSync(path.join(CORPUS, source), 'utf8');
-    for (const [side, body, list] of [['official', text, official], ['ours', migrate(text), ours]] as const) {
+    for (const [side, body, list] of [
+      ['official', text, official],
+      ['ours', migrate(text), ours],
+    ] as const) {
       const target = path.join(dir, side, 'corpus', source);
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, body);
@@ -179,7 +186,9 @@ export function diagnose(rootNames: readonly string[], options: ts.CompilerOptio
 export function distIsStale(): boolean {
   let built: number;
   try {
-    built = Math.min(...['dist/index.d.ts', 'dist/contract/index.d.ts', 'dist/testing/index.d.ts'].map((f) => statSync(path.join(REPO, f)).mtimeMs));
+    built = Math.min(
+      ...['dist/index.d.ts', 'dist/contract/index.d.ts', 'dist/testing/index.d.ts'].map((f) => statSync(path.join(REPO, f)).mtimeMs),
+    );
   } catch {
     return true;
   }
@@ -188,7 +197,9 @@ export function distIsStale(): boolean {
       const p = path.join(dir, e.name);
       return Math.max(max, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
     }, 0);
-  return Math.max(newest(path.join(REPO, 'src')), ...['package.json', 'tsup.config.ts'].map((f) => statSync(path.join(REPO, f)).mtimeMs)) > built;
+  return (
+    Math.max(newest(path.join(REPO, 'src')), ...['package.json', 'tsup.config.ts'].map((f) => statSync(path.join(REPO, f)).mtimeMs)) > built
+  );
 }
 
 /**
@@ -268,11 +279,17 @@ export function surface(checker: ts.TypeChecker, moduleSymbol: ts.Symbol): Map<s
 export function missingFromOurs(dir: string, official: string, ours: string): string[] {
   const file = path.join(dir, `surface-${official.replace(/\W/g, '_')}.ts`);
   writeFileSync(file, `import * as a from '${official}';\nimport * as b from '${ours}';\nexport { a, b };\n`);
-  const program = ts.createProgram({ rootNames: [file], options: { ...BASE_OPTIONS, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, skipLibCheck: true }, host: sharedHost() });
+  const program = ts.createProgram({
+    rootNames: [file],
+    options: { ...BASE_OPTIONS, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, skipLibCheck: true },
+    host: sharedHost(),
+  });
   const checker = program.getTypeChecker();
   const sf = program.getSourceFile(file)!;
   const moduleOf = (spec: string): ts.Symbol => {
-    const decl = sf.statements.find((s): s is ts.ImportDeclaration => ts.isImportDeclaration(s) && (s.moduleSpecifier as ts.StringLiteral).text === spec)!;
+    const decl = sf.statements.find(
+      (s): s is ts.ImportDeclaration => ts.isImportDeclaration(s) && (s.moduleSpecifier as ts.StringLiteral).text === spec,
+    )!;
     const symbol = checker.getSymbolAtLocation(decl.moduleSpecifier);
     if (!symbol) throw new Error(`cannot resolve ${spec}`);
     return symbol;
@@ -282,7 +299,12 @@ export function missingFromOurs(dir: string, official: string, ours: string): st
   const patterns = [...mine.keys()].flatMap((k) => {
     const m = /^(.*)\[(.*)\]$/.exec(k);
     if (!m) return [];
-    const alternatives = m[2]!.split(' | ').map((t) => t.replace(/^`|`$/g, '').replace(/[.*+?^()|[\]\\]/g, '\\$&').replace(/\$\\\{string\\\}|\$\{string\}/g, '.*'));
+    const alternatives = m[2]!.split(' | ').map((t) =>
+      t
+        .replace(/^`|`$/g, '')
+        .replace(/[.*+?^()|[\]\\]/g, '\\$&')
+        .replace(/\$\\\{string\\\}|\$\{string\}/g, '.*'),
+    );
     return [new RegExp(`^${m[1]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(${alternatives.join('|')})$`)];
   });
   return [...theirs.keys()].filter((name) => !mine.has(name) && !patterns.some((re) => re.test(name))).sort();

@@ -21,7 +21,21 @@ const channelName = env('CHANNEL_NAME', 'mychannel');
 const chaincodeName = env('CHAINCODE_NAME', 'basic');
 const mspId = env('MSP_ID', 'Org1MSP');
 // The test network's crypto folder for Org1, next to this repository's checkout of fabric-samples by default.
-const cryptoPath = env('CRYPTO_PATH', path.resolve(__dirname, '..', '..', '..', '..', 'fabric-samples', 'test-network', 'organizations', 'peerOrganizations', 'org1.example.com'));
+const cryptoPath = env(
+  'CRYPTO_PATH',
+  path.resolve(
+    __dirname,
+    '..',
+    '..',
+    '..',
+    '..',
+    'fabric-samples',
+    'test-network',
+    'organizations',
+    'peerOrganizations',
+    'org1.example.com',
+  ),
+);
 const keyDirectoryPath = env('KEY_DIRECTORY_PATH', path.join(cryptoPath, 'users', 'User1@org1.example.com', 'msp', 'keystore'));
 const certDirectoryPath = env('CERT_DIRECTORY_PATH', path.join(cryptoPath, 'users', 'User1@org1.example.com', 'msp', 'signcerts'));
 const tlsCertPath = env('TLS_CERT_PATH', path.join(cryptoPath, 'peers', 'peer0.org1.example.com', 'tls', 'ca.crt'));

@@ -45,7 +45,12 @@ test('the test-network application submits and evaluates against dev --tls', asy
 test('the crypto folder has the test network layout; the TLS certificate names peer0.org1.example.com and localhost', async () => {
   const user = join(connection.cryptoPath, 'users', 'User1@org1.example.com', 'msp');
   expect(connection.cryptoPath).toBe(join(dir, '.fabric-dev', 'peerOrganizations', 'org1.example.com'));
-  for (const file of ['signcerts/cert.pem', 'signcerts/User1@org1.example.com-cert.pem', 'keystore/priv_sk', 'cacerts/ca.org1.example.com-cert.pem']) {
+  for (const file of [
+    'signcerts/cert.pem',
+    'signcerts/User1@org1.example.com-cert.pem',
+    'keystore/priv_sk',
+    'cacerts/ca.org1.example.com-cert.pem',
+  ]) {
     expect(existsSync(join(user, file))).toBe(true);
   }
   const cert = new X509Certificate(readFileSync(join(user, 'signcerts', 'cert.pem')));

@@ -89,10 +89,7 @@ export class AssetTransferContract extends Contract {
     asset.Owner = newOwner;
     asset.OwnerMSP = newOwnerMSP;
     await ctx.stub.putState(id, assetBytes(asset));
-    ctx.stub.setEvent(
-      EVENTS.transferred,
-      Buffer.from(JSON.stringify({ ID: id, from: previous, to: newOwner, toMSP: newOwnerMSP })),
-    );
+    ctx.stub.setEvent(EVENTS.transferred, Buffer.from(JSON.stringify({ ID: id, from: previous, to: newOwner, toMSP: newOwnerMSP })));
     return previous;
   }
 
@@ -123,12 +120,14 @@ export class AssetTransferContract extends Contract {
       for (let res = await iterator.next(); !res.done; res = await iterator.next()) {
         const mod = res.value;
         const seconds = Number(mod.timestamp.seconds);
-        history.push(Object.assign(new AssetHistoryEntry(), {
-          TxId: mod.txId,
-          Timestamp: new Date(seconds * 1000 + Math.floor(mod.timestamp.nanos / 1e6)).toISOString(),
-          IsDelete: mod.isDelete,
-          Asset: mod.isDelete ? null : (JSON.parse(Buffer.from(mod.value).toString('utf8')) as Asset),
-        }));
+        history.push(
+          Object.assign(new AssetHistoryEntry(), {
+            TxId: mod.txId,
+            Timestamp: new Date(seconds * 1000 + Math.floor(mod.timestamp.nanos / 1e6)).toISOString(),
+            IsDelete: mod.isDelete,
+            Asset: mod.isDelete ? null : (JSON.parse(Buffer.from(mod.value).toString('utf8')) as Asset),
+          }),
+        );
       }
     } finally {
       await iterator.close();

@@ -100,7 +100,10 @@ describe('asset-transfer example', () => {
   });
 
   test('GetAllAssets returns every asset in key order and skips composite keys', async () => {
-    for (const [id, color] of [['asset3', 'yellow'], ['asset2', 'white']] as const) {
+    for (const [id, color] of [
+      ['asset3', 'yellow'],
+      ['asset2', 'white'],
+    ] as const) {
       expect((await cc.invoke(['CreateAsset', id, color, '1', 'Ann', '10'], { identity: org1 })).status).toBe(200);
     }
     // A composite key (as an index would write) lies outside the '' .. '' range, as on a real peer.

@@ -30,7 +30,7 @@ describe('events-and-calls example', () => {
     await peer.stop();
   });
 
-  test("PlaceOrder reserves stock in the called chaincode and emits OrderPlaced; both writes commit together", async () => {
+  test('PlaceOrder reserves stock in the called chaincode and emits OrderPlaced; both writes commit together', async () => {
     const res = await orders.invoke(['PlaceOrder', 'o1', 'widget', '3'], { identity: org1() });
     expect(res.status).toBe(200);
     const order: Order = { id: 'o1', item: 'widget', quantity: 3, buyerMSP: 'Org1MSP' };
@@ -70,8 +70,9 @@ describe('events-and-calls example', () => {
     expect(ep).toBeDefined();
     expect(new KeyEndorsementPolicy(ep!).listOrgs().sort()).toEqual(['Org1MSP', 'Org2MSP']);
     const envelope = fabricProtos.common.SignaturePolicyEnvelope.deserializeBinary(ep!);
-    const msps = envelope.getIdentitiesList().map((p: { getPrincipal(): Uint8Array }) =>
-      fabricProtos.common.MSPRole.deserializeBinary(p.getPrincipal()).getMspIdentifier());
+    const msps = envelope
+      .getIdentitiesList()
+      .map((p: { getPrincipal(): Uint8Array }) => fabricProtos.common.MSPRole.deserializeBinary(p.getPrincipal()).getMspIdentifier());
     expect(msps.sort()).toEqual(['Org1MSP', 'Org2MSP']);
     // all listed orgs must sign: an n-out-of-n rule over both principals
     expect(envelope.getRule().getNOutOf().getN()).toBe(2);

@@ -28,7 +28,11 @@ async function initMarble(stub: ChaincodeStub, params: string[]): Promise<Marble
   const name = param(params, 0, 'name');
   if (await getMarble(stub, name)) throw new Error(`marble ${name} already exists`);
   const marble: Marble = {
-    docType: 'marble', name, color: param(params, 1, 'color').toLowerCase(), size: intParam(params, 2, 'size'), owner: param(params, 3, 'owner').toLowerCase(),
+    docType: 'marble',
+    name,
+    color: param(params, 1, 'color').toLowerCase(),
+    size: intParam(params, 2, 'size'),
+    owner: param(params, 3, 'owner').toLowerCase(),
   };
   await putMarble(stub, marble);
   return marble;
@@ -94,8 +98,7 @@ const handlers: Record<string, Handler> = {
     q.getMarbleNamesByColorWithPagination(stub, param(p, 0, 'color').toLowerCase(), intParam(p, 1, 'pageSize'), p[2] ?? ''),
   queryMarblesByOwner: (stub, p) => q.queryMarblesByOwner(stub, param(p, 0, 'owner').toLowerCase()),
   queryMarbles: (stub, p) => q.queryMarbles(stub, param(p, 0, 'query')),
-  queryMarblesWithPagination: (stub, p) =>
-    q.queryMarblesWithPagination(stub, param(p, 0, 'query'), intParam(p, 1, 'pageSize'), p[2] ?? ''),
+  queryMarblesWithPagination: (stub, p) => q.queryMarblesWithPagination(stub, param(p, 0, 'query'), intParam(p, 1, 'pageSize'), p[2] ?? ''),
   getHistoryForMarble: (stub, p) => q.getHistoryForMarble(stub, param(p, 0, 'name')),
 };
 

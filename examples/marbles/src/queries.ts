@@ -41,7 +41,11 @@ export async function getMarblesByRange(stub: ChaincodeStub, startKey: string, e
 
 /** A page of the range; pass the returned bookmark to get the next one. */
 export async function getMarblesByRangeWithPagination(
-  stub: ChaincodeStub, startKey: string, endKey: string, pageSize: number, bookmark: string,
+  stub: ChaincodeStub,
+  startKey: string,
+  endKey: string,
+  pageSize: number,
+  bookmark: string,
 ): Promise<Page<Marble>> {
   const { iterator, metadata } = await stub.getStateByRangeWithPagination(startKey, endKey, pageSize, bookmark);
   const records = await drain(iterator);
@@ -66,7 +70,10 @@ export async function getMarbleNamesByColor(stub: ChaincodeStub, color: string):
 
 /** A page of index keys of one colour, resolved to marble names. */
 export async function getMarbleNamesByColorWithPagination(
-  stub: ChaincodeStub, color: string, pageSize: number, bookmark: string,
+  stub: ChaincodeStub,
+  color: string,
+  pageSize: number,
+  bookmark: string,
 ): Promise<Page<string>> {
   const { iterator, metadata } = await stub.getStateByPartialCompositeKeyWithPagination(COLOR_INDEX, [color], pageSize, bookmark);
   const records: string[] = [];
@@ -92,7 +99,10 @@ export async function queryMarblesByOwner(stub: ChaincodeStub, owner: string): P
 
 /** A page of a rich query. */
 export async function queryMarblesWithPagination(
-  stub: ChaincodeStub, query: string, pageSize: number, bookmark: string,
+  stub: ChaincodeStub,
+  query: string,
+  pageSize: number,
+  bookmark: string,
 ): Promise<Page<Marble>> {
   const { iterator, metadata } = await stub.getQueryResultWithPagination(query, pageSize, bookmark);
   const records = await drain(iterator);

@@ -48,7 +48,9 @@ describe('marbles as a chaincode process', () => {
     const proc = cli(['start', '--module', MODULE, '--peer.address', peer.address], { CORE_CHAINCODE_ID_NAME: 'marbles:1.0' });
     const cc = await Promise.race([
       peer.waitForChaincode('marbles', { timeoutMs: 20_000 }),
-      proc.exit.then((code) => { throw new Error(`chaincode exited (${code}) before registering:\n${proc.stderr()}`); }),
+      proc.exit.then((code) => {
+        throw new Error(`chaincode exited (${code}) before registering:\n${proc.stderr()}`);
+      }),
     ]);
     expect(cc.chaincodeId).toBe('marbles:1.0');
 

@@ -121,7 +121,9 @@ export class PrivateAssetsContract extends Contract {
     const id = requireString(input, 'assetID');
     const onLedger = await ctx.stub.getPrivateDataHash(orgCollection(ownerMSP), id);
     if (onLedger.length === 0) throw new Error(`no private details hash for ${id} in ${orgCollection(ownerMSP)}`);
-    const claimed = createHash('sha256').update(privateDetailsBytes(id, requirePositive(input, 'appraisedValue'))).digest();
+    const claimed = createHash('sha256')
+      .update(privateDetailsBytes(id, requirePositive(input, 'appraisedValue')))
+      .digest();
     return sameBytes(onLedger, claimed);
   }
 

@@ -17,8 +17,7 @@ describe('private-assets example', () => {
   let org1: ReturnType<MockPeer['identity']>;
   let org2: ReturnType<MockPeer['identity']>;
 
-  const props = (assetID: string, appraisedValue: number) =>
-    JSON.stringify({ assetID, color: 'blue', size: 5, appraisedValue });
+  const props = (assetID: string, appraisedValue: number) => JSON.stringify({ assetID, color: 'blue', size: 5, appraisedValue });
   const shared = (id: string): SharedAsset | undefined => {
     const bytes = peer.ledger.getPrivate(CC, SHARED_COLLECTION, id);
     return bytes && (JSON.parse(bytes.toString('utf8')) as SharedAsset);
@@ -44,7 +43,9 @@ describe('private-assets example', () => {
     expect(peer.ledger.getPrivate(CC, ORG2, 'asset1')).toBeUndefined();
     expect(peer.ledger.keys(CC)).toEqual([]); // nothing in public state
     // every peer of the channel holds the hash, which is what other orgs verify against
-    expect(peer.ledger.getPrivateDataHash(CC, ORG1, 'asset1')).toEqual(createHash('sha256').update(privateDetailsBytes('asset1', 100)).digest());
+    expect(peer.ledger.getPrivateDataHash(CC, ORG1, 'asset1')).toEqual(
+      createHash('sha256').update(privateDetailsBytes('asset1', 100)).digest(),
+    );
   });
 
   test('missing or malformed transient input is refused', async () => {
@@ -68,10 +69,16 @@ describe('private-assets example', () => {
   });
 
   test("another organisation verifies a claimed value against the owner's hash without reading it", async () => {
-    const right = await cc.invoke(['VerifyAssetProperties', 'Org1MSP'], { identity: org2, transient: { asset_properties: props('asset1', 100) } });
+    const right = await cc.invoke(['VerifyAssetProperties', 'Org1MSP'], {
+      identity: org2,
+      transient: { asset_properties: props('asset1', 100) },
+    });
     expect(right.status).toBe(200);
     expect(right.payload.toString()).toBe('true');
-    const wrong = await cc.invoke(['VerifyAssetProperties', 'Org1MSP'], { identity: org2, transient: { asset_properties: props('asset1', 101) } });
+    const wrong = await cc.invoke(['VerifyAssetProperties', 'Org1MSP'], {
+      identity: org2,
+      transient: { asset_properties: props('asset1', 101) },
+    });
     expect(wrong.payload.toString()).toBe('false');
   });
 
@@ -83,11 +90,21 @@ describe('private-assets example', () => {
   });
 
   test('transfer needs an agreement on the same value, checked by comparing hashes', async () => {
-    const noAgreement = await cc.invoke(['TransferAsset'], { identity: org1, transient: { asset_owner: JSON.stringify({ assetID: 'asset1', buyerMSP: 'Org2MSP' }) } });
+    const noAgreement = await cc.invoke(['TransferAsset'], {
+      identity: org1,
+      transient: { asset_owner: JSON.stringify({ assetID: 'asset1', buyerMSP: 'Org2MSP' }) },
+    });
     expect(noAgreement.message).toContain('no buyer has agreed to buy asset1');
 
     // the buyer agrees on a different value: the hashes differ and the transfer fails
-    expect((await cc.invoke(['AgreeToTransfer'], { identity: org2, transient: { asset_value: JSON.stringify({ assetID: 'asset1', appraisedValue: 90 }) } })).status).toBe(200);
+    expect(
+      (
+        await cc.invoke(['AgreeToTransfer'], {
+          identity: org2,
+          transient: { asset_value: JSON.stringify({ assetID: 'asset1', appraisedValue: 90 }) },
+        })
+      ).status,
+    ).toBe(200);
     expect(peer.ledger.getPrivate(CC, SHARED_COLLECTION, agreementKey('asset1'))).toBeDefined();
     const owner = { asset_owner: JSON.stringify({ assetID: 'asset1', buyerMSP: 'Org2MSP' }) };
     const mismatch = await cc.invoke(['TransferAsset'], { identity: org1, transient: owner });
@@ -96,10 +113,15 @@ describe('private-assets example', () => {
     expect(shared('asset1')?.OwnerMSP).toBe('Org1MSP');
 
     // the buyer cannot transfer an asset it does not own
-    expect((await cc.invoke(['TransferAsset'], { identity: org2, transient: owner })).message).toContain('the caller does not own asset asset1');
+    expect((await cc.invoke(['TransferAsset'], { identity: org2, transient: owner })).message).toContain(
+      'the caller does not own asset asset1',
+    );
 
     // agreement on the same value: the transfer goes through
-    await cc.invoke(['AgreeToTransfer'], { identity: org2, transient: { asset_value: JSON.stringify({ assetID: 'asset1', appraisedValue: 100 }) } });
+    await cc.invoke(['AgreeToTransfer'], {
+      identity: org2,
+      transient: { asset_value: JSON.stringify({ assetID: 'asset1', appraisedValue: 100 }) },
+    });
     const done = await cc.invoke(['TransferAsset'], { identity: org1, transient: owner });
     expect(done.status).toBe(200);
     expect(shared('asset1')?.OwnerMSP).toBe('Org2MSP');
@@ -107,11 +129,16 @@ describe('private-assets example', () => {
     expect(peer.ledger.getPrivate(CC, ORG2, 'asset1')).toEqual(Buffer.from(privateDetailsBytes('asset1', 100)));
     expect(peer.ledger.getPrivate(CC, SHARED_COLLECTION, agreementKey('asset1'))).toBeUndefined();
     // the new owner now controls it, the old one no longer does
-    expect((await cc.invoke(['DeleteAsset'], { identity: org1, transient: { asset_delete: JSON.stringify({ assetID: 'asset1' }) } })).status).toBe(500);
+    expect(
+      (await cc.invoke(['DeleteAsset'], { identity: org1, transient: { asset_delete: JSON.stringify({ assetID: 'asset1' }) } })).status,
+    ).toBe(500);
   });
 
   test('delete sends DEL_STATE, purge sends PURGE_PRIVATE_DATA; both leave nothing readable', async () => {
-    const deleted = await cc.invoke(['DeleteAsset'], { identity: org2, transient: { asset_delete: JSON.stringify({ assetID: 'asset1' }) } });
+    const deleted = await cc.invoke(['DeleteAsset'], {
+      identity: org2,
+      transient: { asset_delete: JSON.stringify({ assetID: 'asset1' }) },
+    });
     expect(deleted.status).toBe(200);
     expect(shared('asset1')).toBeUndefined();
     expect(peer.ledger.getPrivate(CC, ORG2, 'asset1')).toBeUndefined();

@@ -111,5 +111,5 @@ export class SecondContract extends Contract {
 }
 
 // The line most TypeScript contract projects have in index.ts.
-export const contracts: typeof Contract[] = [AssetTransferContract, SecondContract];
+export const contracts: (typeof Contract)[] = [AssetTransferContract, SecondContract];
 export const contractsAny: any[] = [AssetTransferContract];

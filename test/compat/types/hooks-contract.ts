@@ -119,4 +119,4 @@ export class PlainContract extends Contract {
   }
 }
 
-export const contracts: typeof Contract[] = [OrderContract, PlainContract];
+export const contracts: (typeof Contract)[] = [OrderContract, PlainContract];

@@ -123,7 +123,15 @@ class ProbeChaincode implements ChaincodeInterface {
       const asNumber = Number(ts.seconds);
       // Compiles against both typings (seconds: Long), although undefined at run time on both shims:
       const low: number = ts.seconds.low;
-      results.push({ txId: mod.txId, isDelete: mod.isDelete, value: Buffer.from(mod.value).toString('utf8'), secs, asNumber, low, nanos: ts.nanos });
+      results.push({
+        txId: mod.txId,
+        isDelete: mod.isDelete,
+        value: Buffer.from(mod.value).toString('utf8'),
+        secs,
+        asNumber,
+        low,
+        nanos: ts.nanos,
+      });
       res = await iterator.next();
     }
     await iterator.close();

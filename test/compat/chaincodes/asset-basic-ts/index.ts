@@ -3,4 +3,4 @@ import { AssetTransferContract } from './asset-transfer';
 
 export { AssetTransferContract } from './asset-transfer';
 
-export const contracts: typeof Contract[] = [AssetTransferContract];
+export const contracts: (typeof Contract)[] = [AssetTransferContract];

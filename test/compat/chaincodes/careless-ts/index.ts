@@ -23,4 +23,4 @@ export class Notes extends Contract {
   }
 }
 
-export const contracts: typeof Contract[] = [Notes];
+export const contracts: (typeof Contract)[] = [Notes];

@@ -133,7 +133,13 @@ class Shapes extends Contract {
 
   async IdentityFields(ctx) {
     const cid = new ClientIdentity(ctx.stub);
-    return { mspId: cid.mspId, id: cid.id, attrs: cid.attrs, ctxSame: ctx.clientIdentity.getID() === cid.getID(), keys: Object.keys(ctx.clientIdentity).sort() };
+    return {
+      mspId: cid.mspId,
+      id: cid.id,
+      attrs: cid.attrs,
+      ctxSame: ctx.clientIdentity.getID() === cid.getID(),
+      keys: Object.keys(ctx.clientIdentity).sort(),
+    };
   }
 
   async ContextShape(ctx) {

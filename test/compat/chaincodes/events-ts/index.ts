@@ -49,7 +49,14 @@ export class EventsContract extends Contract {
   }
 
   @Transaction()
-  public async CreateAsset(ctx: AuditContext, id: string, color: string, size: number, owner: string, appraisedValue: number): Promise<string> {
+  public async CreateAsset(
+    ctx: AuditContext,
+    id: string,
+    color: string,
+    size: number,
+    owner: string,
+    appraisedValue: number,
+  ): Promise<string> {
     const asset = { ID: id, Color: color, Size: size, Owner: owner, AppraisedValue: appraisedValue };
     const buffer = Buffer.from(JSON.stringify(asset));
     ctx.stub.setEvent('CreateAsset', buffer);
@@ -107,4 +114,4 @@ export class EventsContract extends Contract {
   }
 }
 
-export const contracts: typeof Contract[] = [EventsContract];
+export const contracts: (typeof Contract)[] = [EventsContract];

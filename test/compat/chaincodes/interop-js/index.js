@@ -15,7 +15,11 @@ class Bridge {
         case 'call': {
           const [target, ...args] = params;
           const response = await stub.invokeChaincode(target, args, '');
-          return shim.success(Buffer.from(JSON.stringify({ status: response.status, message: response.message, payload: Buffer.from(response.payload).toString() })));
+          return shim.success(
+            Buffer.from(
+              JSON.stringify({ status: response.status, message: response.message, payload: Buffer.from(response.payload).toString() }),
+            ),
+          );
         }
         case 'callRaw': {
           const [target, ...args] = params;

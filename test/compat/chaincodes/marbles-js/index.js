@@ -122,7 +122,9 @@ class Marbles {
   async queryMarblesWithPagination(stub, args) {
     const { iterator, metadata } = await stub.getQueryResultWithPagination(args[0], parseInt(args[1]), args[2]);
     const results = await collect(iterator, false);
-    return Buffer.from(JSON.stringify({ results, ResponseMetadata: { RecordsCount: metadata.fetchedRecordsCount, Bookmark: metadata.bookmark } }));
+    return Buffer.from(
+      JSON.stringify({ results, ResponseMetadata: { RecordsCount: metadata.fetchedRecordsCount, Bookmark: metadata.bookmark } }),
+    );
   }
 
   async getHistoryForMarble(stub, args) {

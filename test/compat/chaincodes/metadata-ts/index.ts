@@ -105,4 +105,4 @@ export class AdminContract extends Contract {
   }
 }
 
-export const contracts: typeof Contract[] = [RegistryContract, AdminContract];
+export const contracts: (typeof Contract)[] = [RegistryContract, AdminContract];

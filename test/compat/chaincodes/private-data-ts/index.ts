@@ -38,11 +38,19 @@ export class PrivateAssets extends Contract {
     const existing = await ctx.stub.getPrivateData(ASSETS, input.assetID);
     if (existing.length > 0) throw new Error(`this asset already exists: ${input.assetID}`);
     const owner = ctx.clientIdentity.getID();
-    await ctx.stub.putPrivateData(ASSETS, input.assetID, Buffer.from(JSON.stringify({ ID: input.assetID, color: input.color, size: input.size, owner })));
+    await ctx.stub.putPrivateData(
+      ASSETS,
+      input.assetID,
+      Buffer.from(JSON.stringify({ ID: input.assetID, color: input.color, size: input.size, owner })),
+    );
     if (ctx.clientIdentity.getMSPID() !== ctx.stub.getMspID()) {
       throw new Error(`client from org ${ctx.clientIdentity.getMSPID()} is not authorized to write to the peer of ${ctx.stub.getMspID()}`);
     }
-    await ctx.stub.putPrivateData(orgCollection(ctx), input.assetID, Buffer.from(JSON.stringify({ ID: input.assetID, appraisedValue: input.appraisedValue })));
+    await ctx.stub.putPrivateData(
+      orgCollection(ctx),
+      input.assetID,
+      Buffer.from(JSON.stringify({ ID: input.assetID, appraisedValue: input.appraisedValue })),
+    );
   }
 
   @Transaction(false)
@@ -116,4 +124,4 @@ export class PrivateAssets extends Contract {
   }
 }
 
-export const contracts: typeof Contract[] = [PrivateAssets];
+export const contracts: (typeof Contract)[] = [PrivateAssets];

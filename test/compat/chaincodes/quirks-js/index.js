@@ -45,7 +45,13 @@ const handlers = {
   },
   async timestamp(stub) {
     const ts = stub.getTxTimestamp();
-    return json({ ts, seconds: ts.seconds.toString(), type: typeof ts.seconds, nanos: ts.nanos, date: stub.getDateTimestamp().toISOString() });
+    return json({
+      ts,
+      seconds: ts.seconds.toString(),
+      type: typeof ts.seconds,
+      nanos: ts.nanos,
+      date: stub.getDateTimestamp().toISOString(),
+    });
   },
   async creator(stub) {
     return json(stub.getCreator());
@@ -76,7 +82,12 @@ const handlers = {
     }
   },
   async args(stub) {
-    return json({ args: stub.getArgs(), strings: stub.getStringArgs(), buffers: stub.getBufferArgs(), fp: stub.getFunctionAndParameters() });
+    return json({
+      args: stub.getArgs(),
+      strings: stub.getStringArgs(),
+      buffers: stub.getBufferArgs(),
+      fp: stub.getFunctionAndParameters(),
+    });
   },
   async transient(stub) {
     const map = stub.getTransient();
@@ -103,7 +114,12 @@ const handlers = {
   },
   async compositeKeys(stub) {
     const key = stub.createCompositeKey('owner~asset', ['ann', 'a1']);
-    return json({ key, split: stub.splitCompositeKey(key), plain: stub.splitCompositeKey('plain'), noAttrs: stub.createCompositeKey('solo', []) });
+    return json({
+      key,
+      split: stub.splitCompositeKey(key),
+      plain: stub.splitCompositeKey('plain'),
+      noAttrs: stub.createCompositeKey('solo', []),
+    });
   },
   async badCompositeKey(stub) {
     try {

@@ -156,4 +156,4 @@ export class TokenERC721Contract extends Contract {
   }
 }
 
-export const contracts: typeof Contract[] = [TokenERC721Contract];
+export const contracts: (typeof Contract)[] = [TokenERC721Contract];
