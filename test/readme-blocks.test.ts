@@ -16,8 +16,7 @@ const blocks = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const SHOWN_FILES: Record<string, string> = {
   "import { Context, Contract, Info, Returns, Transaction, Object as DataType, Property } from 'fabric-shim-ts/contract';": '', // compiled and run by contract-readme-example.test.ts
   "import { Shim, type ChaincodeInterface, type ChaincodeStub } from 'fabric-shim-ts';": 'test/readme-example.test.ts',
-  "import { Context, Contract, Info, Object as DataType, Property, Returns, Transaction, chaincodeFromContracts } from 'fabric-shim-ts/contract';":
-    'test/readme-testing-contracts.test.ts',
+  '// test/readme-testing-contracts.test.ts': 'test/readme-testing-contracts.test.ts',
   'peer = await MockPeer.start();': 'test/readme-official-shim.test.ts',
   'peer = await MockPeer.start({ gateway: true });': 'test/readme-gateway.test.ts',
   '// examples/observability/otel-demo.ts (needs @opentelemetry/api, sdk-trace-base, sdk-metrics, context-async-hooks)':
