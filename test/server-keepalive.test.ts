@@ -48,7 +48,11 @@ it('keeps an idle, healthy peer connection across many keepalive periods', async
   expect(await peer.invoke(['put', 'k', 'v'])).toMatchObject({ type: 'COMPLETED', status: 200 });
 });
 
-it('notices a peer that went silent and drops its connection', async () => {
+/**
+ * A peer that served one transaction, then went silent (its TCP path frozen) until the server's
+ * keepalive noticed and logged the dropped connection. Returns the frozen path.
+ */
+async function peerGoneSilent(): Promise<Awaited<ReturnType<typeof frozenRelay>>> {
   await start(200);
   const path = await frozenRelay(srv.address);
   cleanups.push(() => path.close());
@@ -59,6 +63,11 @@ it('notices a peer that went silent and drops its connection', async () => {
   const dropped = logs.next(/^peer (connection failed|disconnected)$/);
   path.freeze();
   await dropped;
+  return path;
+}
+
+it('notices a peer that went silent and drops its connection', async () => {
+  const path = await peerGoneSilent();
   // The server has let go of the connection (its socket is closed) once the relay sees it close.
   await path.targetClosed();
   expect(srv.connections).toBe(0);
@@ -67,15 +76,7 @@ it('notices a peer that went silent and drops its connection', async () => {
 it('stops at once right after keepalive dropped a connection', async () => {
   // grpc-js's tryShutdown waits for sessions to close; a session keepalive has just destroyed never
   // reports it, so stop() must not depend on that callback once it has forced the shutdown.
-  await start(200);
-  const path = await frozenRelay(srv.address);
-  cleanups.push(() => path.close());
-  const peer = await RawPeer.connect(path.address);
-  cleanups.push(() => peer.close());
-  expect(await peer.invoke(['put', 'k', 'v'])).toMatchObject({ type: 'COMPLETED' });
-  const dropped = logs.next(/^peer (connection failed|disconnected)$/);
-  path.freeze();
-  await dropped;
+  await peerGoneSilent();
   await srv.stop(100);
   await expect(RawPeer.connect(srv.address)).rejects.toThrow();
 });
