@@ -7,8 +7,9 @@
  * the source of truth; test/codec-envelope.test.ts proves both paths give the same bytes/objects.
  */
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ChaincodeMessageSchema, type ChaincodeMessage } from '../gen/peer/chaincode_shim_pb';
-import { SignedProposalSchema, type SignedProposal } from '../gen/peer/proposal_pb';
+import type { ChaincodeMessage } from '../gen/peer/chaincode_shim_pb';
+import type { SignedProposal } from '../gen/peer/proposal_pb';
+import { chaincodeShimPb, proposalPb } from '../protos';
 import {
   lenTag,
   optionalFieldSize,
@@ -61,7 +62,7 @@ export function encodeChaincodeMessage(msg: ChaincodeMessage): Uint8Array {
   ) {
     return encodeEnvelope(type, msg.channelId, msg.txid, msg.payload);
   }
-  return toBinary(ChaincodeMessageSchema, msg);
+  return toBinary(chaincodeShimPb().ChaincodeMessageSchema, msg);
 }
 
 /**
@@ -71,13 +72,13 @@ export function encodeChaincodeMessage(msg: ChaincodeMessage): Uint8Array {
 export function decodeChaincodeMessage(bytes: Uint8Array): ChaincodeMessage {
   // No `??`: tsup's CommonJS output turns it into a helper call with a closure, per message.
   const msg = decodeFast(bytes);
-  return msg !== undefined ? msg : fromBinary(ChaincodeMessageSchema, bytes);
+  return msg !== undefined ? msg : fromBinary(chaincodeShimPb().ChaincodeMessageSchema, bytes);
 }
 
 /** The nested SignedProposal, or undefined when only the generated decoder can say what it is. */
 function decodeProposal(bytes: Uint8Array): SignedProposal | undefined {
   try {
-    return fromBinary(SignedProposalSchema, bytes);
+    return fromBinary(proposalPb().SignedProposalSchema, bytes);
   } catch {
     // protobuf-es reads a malformed nested message against the bounds of the whole buffer,
     // which can succeed: let the generated decoder of the envelope decide.
