@@ -6,11 +6,12 @@
  * one-shot requests to `requests.ts` and what the transaction keeps (writes and their batch,
  * iterators, the event, the closed flag) to its `Transaction` (`transaction.ts`).
  */
-import { create, fromBinary } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import type { ChaincodeInput } from './gen/peer/chaincode_pb';
 import type { ChaincodeMessage, ChaincodeMessage_Type } from './gen/peer/chaincode_shim_pb';
 import { MessageType as T } from './codec/message-type';
-import { chaincodeEventPb, chaincodePb } from './protos';
+import { decodeChaincodeInput } from './codec/chaincode-input';
+import { chaincodeEventPb } from './protos';
 import * as ck from './composite-key';
 import { ShimError, invalidArgument } from './errors';
 import {
@@ -462,7 +463,7 @@ export class ChaincodeStub {
 export function createStub(tx: Transaction, message: ChaincodeMessage, options: StubOptions): ChaincodeStub {
   let input: ChaincodeInput;
   try {
-    input = fromBinary(chaincodePb().ChaincodeInputSchema, message.payload);
+    input = decodeChaincodeInput(message.payload);
   } catch (cause) {
     throw new ShimError('PROTOCOL', `Cannot decode the ChaincodeInput of ${T[message.type] ?? message.type}: ${String(cause)}`, {
       txId: message.txid,

@@ -65,7 +65,8 @@ describe('generated descriptors off the idle path (issue 16)', () => {
     // Exactly one copy of protobuf-es per build: otherwise the probe would count nothing.
     expect(patched).toEqual({ js: 1, mjs: 1 });
     files = bundled;
-    const chaincode = `{ Init: () => Shim.success(), async Invoke(stub) { await stub.putState('k', Buffer.from('v')); return Shim.success(); } }`;
+    // 'put': a state write (hand-written codecs only); 'creator': decodes the proposal (generated code).
+    const chaincode = `{ Init: () => Shim.success(), async Invoke(stub) { if (stub.getFunctionAndParameters().fcn === 'creator') stub.getCreator(); else await stub.putState('k', Buffer.from('v')); return Shim.success(); } }`;
     // Each line on stdin is answered with the number of fileDesc calls so far.
     const report = `process.stdin.on('data', () => process.stdout.write(String(globalThis.__fileDescCalls ?? 0) + '\\n'));`;
     writeFileSync(join(dir, 'cc.js'), `const { Shim } = require('./dist/index.js');\nShim.start(${chaincode});\n${report}\n`);
@@ -73,46 +74,52 @@ describe('generated descriptors off the idle path (issue 16)', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it.each(['cc.js', 'cc.mjs'])('%s: require + start() to READY boots none; a transaction boots what it decodes', async (script) => {
-    const peer = await MockPeer.start({ logger: createLogger('peer', { level: 'critical' }) });
-    let child: ChildProcessWithoutNullStreams | undefined;
-    try {
-      const registered = peer.waitForChaincode('probe');
-      child = spawn(process.execPath, [join(dir, script), '--peer.address', peer.address, '--chaincode-id-name', 'probe:1'], {
-        env: { ...process.env, CHAINCODE_SERVER_ADDRESS: '', CORE_CHAINCODE_LOGGING_SHIM: 'error' },
-        stdio: ['pipe', 'pipe', 'inherit'],
-      }) as unknown as ChildProcessWithoutNullStreams;
-      const lines: string[] = [];
-      const waiting: ((line: string) => void)[] = [];
-      let buffered = '';
-      child.stdout.on('data', (d: Buffer) => {
-        buffered += d.toString();
-        for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
-          const line = buffered.slice(0, i);
-          buffered = buffered.slice(i + 1);
-          const next = waiting.shift();
-          if (next) next(line);
-          else lines.push(line);
-        }
-      });
-      const calls = (): Promise<number> => {
-        const answer = new Promise<string>((resolve) => waiting.push(resolve));
-        child!.stdin.write('\n');
-        return answer.then(Number);
-      };
-      const cc = await registered;
-      expect(await calls()).toBe(0);
-      expect(await cc.invoke(['put'])).toMatchObject({ status: 200 });
-      // The envelope's SignedProposal, the ChaincodeInput and what they import: some, not all.
-      const afterTx = await calls();
-      expect(afterTx).toBeGreaterThan(0);
-      expect(afterTx).toBeLessThan(files[script.endsWith('.mjs') ? 'mjs' : 'js']);
-      expect(lines).toEqual([]);
-    } finally {
-      if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await peer.stop();
-    }
-  });
+  it.each(['cc.js', 'cc.mjs'])(
+    '%s: require + start() to READY boots none, nor a state write; decoding the proposal boots its files',
+    async (script) => {
+      const peer = await MockPeer.start({ logger: createLogger('peer', { level: 'critical' }) });
+      let child: ChildProcessWithoutNullStreams | undefined;
+      try {
+        const registered = peer.waitForChaincode('probe');
+        child = spawn(process.execPath, [join(dir, script), '--peer.address', peer.address, '--chaincode-id-name', 'probe:1'], {
+          env: { ...process.env, CHAINCODE_SERVER_ADDRESS: '', CORE_CHAINCODE_LOGGING_SHIM: 'error' },
+          stdio: ['pipe', 'pipe', 'inherit'],
+        }) as unknown as ChildProcessWithoutNullStreams;
+        const lines: string[] = [];
+        const waiting: ((line: string) => void)[] = [];
+        let buffered = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buffered += d.toString();
+          for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+            const line = buffered.slice(0, i);
+            buffered = buffered.slice(i + 1);
+            const next = waiting.shift();
+            if (next) next(line);
+            else lines.push(line);
+          }
+        });
+        const calls = (): Promise<number> => {
+          const answer = new Promise<string>((resolve) => waiting.push(resolve));
+          child!.stdin.write('\n');
+          return answer.then(Number);
+        };
+        const cc = await registered;
+        expect(await calls()).toBe(0);
+        // A transaction reading and writing state goes through the hand-written codecs only.
+        expect(await cc.invoke(['put'])).toMatchObject({ status: 200 });
+        expect(await calls()).toBe(0);
+        // Decoding the proposal boots its files (and what they import): some, not all.
+        expect(await cc.invoke(['creator'])).toMatchObject({ status: 200 });
+        const afterProposal = await calls();
+        expect(afterProposal).toBeGreaterThan(0);
+        expect(afterProposal).toBeLessThan(files[script.endsWith('.mjs') ? 'mjs' : 'js']);
+        expect(lines).toEqual([]);
+      } finally {
+        if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        await peer.stop();
+      }
+    },
+  );
 });
 
 describe('hot path', () => {

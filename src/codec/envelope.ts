@@ -28,6 +28,9 @@ const PAYLOAD = lenTag(3);
 const TXID = lenTag(4);
 const PROPOSAL = lenTag(5);
 const CHANNEL_ID = lenTag(7);
+// SignedProposal's fields.
+const PROPOSAL_BYTES = lenTag(1);
+const SIGNATURE = lenTag(2);
 const EMPTY = new Uint8Array(0);
 
 /** Encodes the envelope from its four common fields; same bytes as toBinary of that message. */
@@ -75,8 +78,30 @@ export function decodeChaincodeMessage(bytes: Uint8Array): ChaincodeMessage {
   return msg !== undefined ? msg : fromBinary(chaincodeShimPb().ChaincodeMessageSchema, bytes);
 }
 
-/** The nested SignedProposal, or undefined when only the generated decoder can say what it is. */
+/**
+ * The nested SignedProposal (two bytes fields, views into `bytes`) by hand, so that a transaction
+ * boots no generated descriptor (issue 16); undefined when only the generated decoder can say
+ * what it is.
+ */
 function decodeProposal(bytes: Uint8Array): SignedProposal | undefined {
+  const r = new WireReader(bytes);
+  let proposalBytes: Uint8Array = EMPTY;
+  let signature: Uint8Array = EMPTY;
+  while (r.pos < r.end) {
+    const tag = bytes[r.pos++] as number;
+    if (tag !== PROPOSAL_BYTES && tag !== SIGNATURE) return decodeProposalGenerated(bytes);
+    const end = r.lengthEnd();
+    if (end === UNUSUAL) return decodeProposalGenerated(bytes);
+    // As protobuf-es: a repeated scalar field keeps its last occurrence.
+    if (tag === PROPOSAL_BYTES) proposalBytes = bytes.subarray(r.pos, end);
+    else signature = bytes.subarray(r.pos, end);
+    r.pos = end;
+  }
+  return { $typeName: 'protos.SignedProposal', proposalBytes, signature };
+}
+
+/** The generated decoder's SignedProposal, or undefined when it throws. */
+function decodeProposalGenerated(bytes: Uint8Array): SignedProposal | undefined {
   try {
     return fromBinary(proposalPb().SignedProposalSchema, bytes);
   } catch {
