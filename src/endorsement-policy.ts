@@ -10,13 +10,9 @@
  * two agree whenever orgs are added in sorted order, and the policies are equivalent).
  */
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import {
-  SignaturePolicyEnvelopeSchema,
-  SignaturePolicySchema,
-  SignaturePolicy_NOutOfSchema,
-  type SignaturePolicy,
-} from './gen/common/policies_pb';
-import { MSPPrincipalSchema, MSPPrincipal_Classification, MSPRoleSchema, MSPRole_MSPRoleType } from './gen/msp/msp_principal_pb';
+import type { SignaturePolicy } from './gen/common/policies_pb';
+import type { MSPRole_MSPRoleType } from './gen/msp/msp_principal_pb';
+import { mspPrincipalPb, policiesPb } from './protos';
 import { ShimError, invalidArgument } from './errors';
 
 /**
@@ -38,13 +34,11 @@ export declare namespace ENDORSER_ROLES {
   type PEER = 'PEER';
 }
 
-const ROLES: Readonly<Record<EndorsementRole, MSPRole_MSPRoleType>> = {
-  MEMBER: MSPRole_MSPRoleType.MEMBER,
-  PEER: MSPRole_MSPRoleType.PEER,
-  ADMIN: MSPRole_MSPRoleType.ADMIN,
-  CLIENT: MSPRole_MSPRoleType.CLIENT,
-  ORDERER: MSPRole_MSPRoleType.ORDERER,
-};
+/** Role name -> MSPRole.MSPRoleType; built when asked, as the enum's generated file loads on first use (protos.ts). */
+function roles(): Readonly<Record<EndorsementRole, MSPRole_MSPRoleType>> {
+  const { MSPRole_MSPRoleType: R } = mspPrincipalPb();
+  return { MEMBER: R.MEMBER, PEER: R.PEER, ADMIN: R.ADMIN, CLIENT: R.CLIENT, ORDERER: R.ORDERER };
+}
 
 /**
  * A key-level endorsement policy requiring one endorsement from each listed org.
@@ -67,9 +61,10 @@ export class KeyEndorsementPolicy {
    */
   constructor(policy?: Uint8Array | null) {
     if (policy === undefined || policy === null || policy.length === 0) return;
+    const { MSPPrincipal_Classification, MSPRoleSchema } = mspPrincipalPb();
     let envelope;
     try {
-      envelope = fromBinary(SignaturePolicyEnvelopeSchema, policy);
+      envelope = fromBinary(policiesPb().SignaturePolicyEnvelopeSchema, policy);
     } catch (cause) {
       throw new ShimError('INVALID_ARGUMENT', 'endorsement policy is not a valid SignaturePolicyEnvelope', { cause });
     }
@@ -87,6 +82,8 @@ export class KeyEndorsementPolicy {
 
   /** The policy as bytes, for `setStateValidationParameter` / `setPrivateDataValidationParameter`. */
   getPolicy(): Uint8Array {
+    const { MSPPrincipalSchema, MSPPrincipal_Classification, MSPRoleSchema } = mspPrincipalPb();
+    const { SignaturePolicyEnvelopeSchema, SignaturePolicySchema, SignaturePolicy_NOutOfSchema } = policiesPb();
     const entries = [...this.orgs].sort(([a], [b]) => compareStrings(a, b));
     const identities = entries.map(([mspIdentifier, role]) =>
       create(MSPPrincipalSchema, {
@@ -112,10 +109,11 @@ export class KeyEndorsementPolicy {
    */
   // `string` as in fabric-shim's typings (the role is checked at run time); the literals are hints.
   addOrgs(role: EndorsementRole | (string & {}), ...mspIds: string[]): void {
-    const mspRole = Object.prototype.hasOwnProperty.call(ROLES, role) ? ROLES[role as EndorsementRole] : undefined;
+    const table = roles();
+    const mspRole = Object.prototype.hasOwnProperty.call(table, role) ? table[role as EndorsementRole] : undefined;
     if (mspRole === undefined) {
       // fabric-shim's words, plus what would have been accepted.
-      throw invalidArgument(`role type ${String(role)} does not exist (expected one of ${Object.keys(ROLES).join(', ')})`);
+      throw invalidArgument(`role type ${String(role)} does not exist (expected one of ${Object.keys(table).join(', ')})`);
     }
     for (const mspId of mspIds) {
       if (typeof mspId !== 'string' || mspId.length === 0) {

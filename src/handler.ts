@@ -4,9 +4,9 @@
  * gets a {@link Transaction} (its talk-back queue, its end: transaction.ts) and a stub; the
  * peer's RESPONSE/ERROR go to the transaction they name. Transactions run concurrently.
  */
-import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ChaincodeMessage_Type as Type, type ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
-import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema } from './gen/peer/chaincode_pb';
+import type { ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
+import { MessageType as Type } from './codec/message-type';
+import { decodeAdditionalParams, encodeChaincodeId } from './codec/register';
 import { encodeChaincodeResult } from './response';
 import { ShimError } from './errors';
 import { shimLogger, transactionLogger, type Logger } from './logger';
@@ -110,7 +110,7 @@ export class ChaincodeHandler {
       this.settleRun = (error) => (error === undefined ? resolve() : reject(error));
     });
     this.stream.listen({ onMessage: (msg) => this.onMessage(msg), onEnd: (error) => this.onEnd(error) });
-    const id = toBinary(ChaincodeIDSchema, { $typeName: 'protos.ChaincodeID', name: this.options.chaincodeId, path: '', version: '' });
+    const id = encodeChaincodeId(this.options.chaincodeId);
     this.log[this.lifecycleLevel('info')]('registering with peer', { peer: this.stream.remote, chaincode: this.options.chaincodeId });
     this.trySend(message(Type.REGISTER, '', '', id));
     return done;
@@ -199,7 +199,7 @@ export class ChaincodeHandler {
     // A 3.0 peer sends nothing: keep what we have (all off unless REGISTERED carried some).
     if (payload.length === 0) return;
     try {
-      const p = fromBinary(ChaincodeAdditionalParamsSchema, payload);
+      const p = decodeAdditionalParams(payload);
       this.caps = Object.freeze({
         useWriteBatch: p.useWriteBatch,
         maxSizeWriteBatch: p.maxSizeWriteBatch,

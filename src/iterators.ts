@@ -8,7 +8,7 @@
  * COMPLETED, so the peer never keeps a query context alive for nothing.
  */
 import { fromBinary } from '@bufbuild/protobuf';
-import { KeyModificationSchema } from './gen/ledger/queryresult/kv_query_result_pb';
+import { kvQueryResultPb } from './protos';
 import { decodeKV } from './codec/state';
 import type { QueryResponse } from './gen/peer/chaincode_shim_pb';
 import type { Timestamp } from './proposal';
@@ -181,7 +181,7 @@ export class StateQueryIterator extends CommonIterator<KV> {
 /** Iterator over {@link KeyModification} results (getHistoryForKey). */
 export class HistoryQueryIterator extends CommonIterator<KeyModification> {
   protected decodeResult(bytes: Uint8Array): KeyModification {
-    const km = fromBinary(KeyModificationSchema, bytes);
+    const km = fromBinary(kvQueryResultPb().KeyModificationSchema, bytes);
     // fabric-shim's keys and order, and its timestamp: protobuf's toObject(), seconds a number.
     const timestamp = { seconds: Number(km.timestamp?.seconds ?? 0n), nanos: km.timestamp?.nanos ?? 0 };
     return { txId: km.txId, value: asBuffer(km.value), isDelete: km.isDelete, timestamp: timestamp as unknown as HistoryTimestamp };

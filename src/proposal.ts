@@ -10,9 +10,8 @@ import { createHash } from 'node:crypto';
 import { fromBinary } from '@bufbuild/protobuf';
 import type { Timestamp as PbTimestamp } from '@bufbuild/protobuf/wkt';
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { ChannelHeaderSchema, HeaderSchema, SignatureHeaderSchema } from './gen/common/common_pb';
-import { SerializedIdentitySchema } from './gen/msp/identities_pb';
-import { ChaincodeProposalPayloadSchema, ProposalSchema, type SignedProposal as PbSignedProposal } from './gen/peer/proposal_pb';
+import type { SignedProposal as PbSignedProposal } from './gen/peer/proposal_pb';
+import { commonPb, identitiesPb, proposalPb } from './protos';
 import { ShimError } from './errors';
 import { Long } from './long';
 
@@ -116,6 +115,9 @@ function step<T>(what: (cause: unknown) => string, fn: () => T): T {
 }
 
 function decode(sp: PbSignedProposal): Decoded {
+  const { ChannelHeaderSchema, HeaderSchema, SignatureHeaderSchema } = commonPb();
+  const { SerializedIdentitySchema } = identitiesPb();
+  const { ChaincodeProposalPayloadSchema, ProposalSchema } = proposalPb();
   const proposal = step(
     (e) => `Failed extracting proposal from signedProposal. [${String(e)}]`,
     () => fromBinary(ProposalSchema, sp.proposalBytes),

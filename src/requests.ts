@@ -8,26 +8,9 @@
  * test/codec-state.test.ts); the rest use the generated schemas.
  */
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ChaincodeInputSchema, ChaincodeSpecSchema } from './gen/peer/chaincode_pb';
-import {
-  ChaincodeMessageSchema,
-  ChaincodeMessage_Type as T,
-  GetQueryResultSchema,
-  GetStateByRangeSchema,
-  GetStateMultipleResultSchema,
-  GetStateMultipleSchema,
-  PutStateMetadataSchema,
-  QueryMetadataSchema,
-  QueryResponseMetadataSchema,
-  StateMetadataResultSchema,
-  StateMetadataSchema,
-  WriteBatchStateSchema,
-  WriteRecord_Type,
-  type QueryResponse,
-  type StateMetadata,
-  type WriteRecord,
-} from './gen/peer/chaincode_shim_pb';
-import { ResponseSchema } from './gen/peer/proposal_response_pb';
+import type { ChaincodeMessage_Type as T, QueryResponse, StateMetadata, WriteRecord, WriteRecord_Type } from './gen/peer/chaincode_shim_pb';
+import { MessageType, WriteRecordType } from './codec/message-type';
+import { chaincodePb, chaincodeShimPb, proposalResponsePb } from './protos';
 import * as codec from './codec/state';
 import { ShimError } from './errors';
 import type { ChaincodeResponse } from './response';
@@ -63,7 +46,7 @@ async function roundTrip<R>(ex: Exchange, type: T, payload: Uint8Array, decode: 
   try {
     return decode(answer);
   } catch (cause) {
-    const requestType = T[type];
+    const requestType = MessageType[type];
     const details = { txId: ex.txId, channelId: ex.channelId, requestType, cause };
     // A decoder may itself raise a ShimError (e.g. the called chaincode failed): keep its code.
     if (cause instanceof ShimError) throw new ShimError(cause.code, cause.message, details);
@@ -80,12 +63,12 @@ function nothing(_bytes: Uint8Array): void {
 
 /** GET_STATE: the committed value (private data when `collection` is not empty); empty when absent. */
 export function getState(ex: Exchange, collection: string, key: string): Promise<Buffer> {
-  return roundTrip(ex, T.GET_STATE, codec.encodeKeyCollection(key, collection), asBuffer);
+  return roundTrip(ex, MessageType.GET_STATE, codec.encodeKeyCollection(key, collection), asBuffer);
 }
 
 /** GET_PRIVATE_DATA_HASH: the hash of a private value. */
 export function getPrivateDataHash(ex: Exchange, collection: string, key: string): Promise<Buffer> {
-  return roundTrip(ex, T.GET_PRIVATE_DATA_HASH, codec.encodeKeyCollection(key, collection), asBuffer);
+  return roundTrip(ex, MessageType.GET_PRIVATE_DATA_HASH, codec.encodeKeyCollection(key, collection), asBuffer);
 }
 
 /**
@@ -93,15 +76,15 @@ export function getPrivateDataHash(ex: Exchange, collection: string, key: string
  * plain Uint8Array, `undefined` when the key has none (the peer then sends no entry).
  */
 export async function getStateMetadata(ex: Exchange, collection: string, key: string): Promise<Uint8Array | undefined> {
-  const md = await roundTrip(ex, T.GET_STATE_METADATA, codec.encodeKeyCollection(key, collection), decodeStateMetadata);
+  const md = await roundTrip(ex, MessageType.GET_STATE_METADATA, codec.encodeKeyCollection(key, collection), decodeStateMetadata);
   const ep = md[VALIDATION_PARAMETER];
   return ep === undefined ? undefined : new Uint8Array(ep.buffer, ep.byteOffset, ep.byteLength);
 }
 
 /** GET_STATE_MULTIPLE (peer 3.1+): one value per key, in key order; empty for an absent key. */
 export function getStateMultiple(ex: Exchange, collection: string, keys: readonly string[]): Promise<Buffer[]> {
-  return roundTrip(ex, T.GET_STATE_MULTIPLE, encodeGetStateMultiple(keys, collection), (bytes) => {
-    const values = fromBinary(GetStateMultipleResultSchema, bytes).values.map(asBuffer);
+  return roundTrip(ex, MessageType.GET_STATE_MULTIPLE, encodeGetStateMultiple(keys, collection), (bytes) => {
+    const values = fromBinary(chaincodeShimPb().GetStateMultipleResultSchema, bytes).values.map(asBuffer);
     if (values.length !== keys.length) throw new Error(`expected ${keys.length} values, got ${values.length}`);
     return values;
   });
@@ -121,6 +104,7 @@ function decodeQueryPage(bytes: Uint8Array): QueryPage {
 
 /** The QueryMetadata bytes (page size and bookmark) of a paginated query. */
 export function encodeQueryMetadata(pageSize: number, bookmark: string): Uint8Array {
+  const { QueryMetadataSchema } = chaincodeShimPb();
   return toBinary(QueryMetadataSchema, create(QueryMetadataSchema, { pageSize, bookmark }));
 }
 
@@ -132,49 +116,49 @@ export function getStateByRange(
   endKey: string,
   metadata: Uint8Array = EMPTY,
 ): Promise<QueryPage> {
-  return roundTrip(ex, T.GET_STATE_BY_RANGE, encodeGetStateByRange(startKey, endKey, collection, metadata), decodeQueryPage);
+  return roundTrip(ex, MessageType.GET_STATE_BY_RANGE, encodeGetStateByRange(startKey, endKey, collection, metadata), decodeQueryPage);
 }
 
 /** GET_QUERY_RESULT (rich query); `metadata` from {@link encodeQueryMetadata} when paginated. */
 export function getQueryResult(ex: Exchange, collection: string, query: string, metadata: Uint8Array = EMPTY): Promise<QueryPage> {
-  return roundTrip(ex, T.GET_QUERY_RESULT, encodeGetQueryResult(query, collection, metadata), decodeQueryPage);
+  return roundTrip(ex, MessageType.GET_QUERY_RESULT, encodeGetQueryResult(query, collection, metadata), decodeQueryPage);
 }
 
 /** GET_HISTORY_FOR_KEY: the first page of the key's history. */
 export function getHistoryForKey(ex: Exchange, key: string): Promise<QueryResponse> {
-  return roundTrip(ex, T.GET_HISTORY_FOR_KEY, codec.encodeSingleString(key), codec.decodeQueryResponse);
+  return roundTrip(ex, MessageType.GET_HISTORY_FOR_KEY, codec.encodeSingleString(key), codec.decodeQueryResponse);
 }
 
 /** QUERY_STATE_NEXT: the next page of an open query. */
 export function queryStateNext(ex: Exchange, id: string): Promise<QueryResponse> {
-  return roundTrip(ex, T.QUERY_STATE_NEXT, codec.encodeSingleString(id), codec.decodeQueryResponse);
+  return roundTrip(ex, MessageType.QUERY_STATE_NEXT, codec.encodeSingleString(id), codec.decodeQueryResponse);
 }
 
 /** QUERY_STATE_CLOSE: releases an open query on the peer. */
 export function queryStateClose(ex: Exchange, id: string): Promise<void> {
-  return roundTrip(ex, T.QUERY_STATE_CLOSE, codec.encodeSingleString(id), nothing);
+  return roundTrip(ex, MessageType.QUERY_STATE_CLOSE, codec.encodeSingleString(id), nothing);
 }
 
 // ---------------------------------------------------------------- writes (each resolves with the RESPONSE payload, as fabric-shim's)
 
 /** PUT_STATE (public when `collection` is ''). */
 export function putState(ex: Exchange, collection: string, key: string, value: Uint8Array): Promise<Buffer> {
-  return roundTrip(ex, T.PUT_STATE, codec.encodePutState(key, value, collection), asBuffer);
+  return roundTrip(ex, MessageType.PUT_STATE, codec.encodePutState(key, value, collection), asBuffer);
 }
 
 /** DEL_STATE. */
 export function delState(ex: Exchange, collection: string, key: string): Promise<Buffer> {
-  return roundTrip(ex, T.DEL_STATE, codec.encodeKeyCollection(key, collection), asBuffer);
+  return roundTrip(ex, MessageType.DEL_STATE, codec.encodeKeyCollection(key, collection), asBuffer);
 }
 
 /** PURGE_PRIVATE_DATA (PurgePrivateState, wire-identical to the DelState the Go shim sends). */
 export function purgePrivateData(ex: Exchange, collection: string, key: string): Promise<Buffer> {
-  return roundTrip(ex, T.PURGE_PRIVATE_DATA, codec.encodeKeyCollection(key, collection), asBuffer);
+  return roundTrip(ex, MessageType.PURGE_PRIVATE_DATA, codec.encodeKeyCollection(key, collection), asBuffer);
 }
 
 /** PUT_STATE_METADATA of the key-level endorsement policy (one VALIDATION_PARAMETER entry). */
 export function putStateMetadata(ex: Exchange, collection: string, key: string, ep: Uint8Array): Promise<Buffer> {
-  return roundTrip(ex, T.PUT_STATE_METADATA, encodePutStateMetadata(key, collection, VALIDATION_PARAMETER, ep), asBuffer);
+  return roundTrip(ex, MessageType.PUT_STATE_METADATA, encodePutStateMetadata(key, collection, VALIDATION_PARAMETER, ep), asBuffer);
 }
 
 /**
@@ -185,7 +169,7 @@ export function putStateMetadata(ex: Exchange, collection: string, key: string, 
 export async function writeBatchState(ex: Exchange, records: WriteRecord[], maxSize: number): Promise<void> {
   const size = Math.max(1, Math.floor(maxSize));
   for (let i = 0; i < records.length; i += size) {
-    await roundTrip(ex, T.WRITE_BATCH_STATE, encodeWriteBatch(records.slice(i, i + size)), nothing);
+    await roundTrip(ex, MessageType.WRITE_BATCH_STATE, encodeWriteBatch(records.slice(i, i + size)), nothing);
   }
 }
 
@@ -204,44 +188,49 @@ export interface InvokeResponse extends ChaincodeResponse {
  * handleInvokeChaincode). ERROR carries the failure text and becomes ShimError('PEER_ERROR').
  */
 export function invokeChaincode(ex: Exchange, name: string, args: readonly Uint8Array[]): Promise<InvokeResponse> {
-  return roundTrip(ex, T.INVOKE_CHAINCODE, encodeInvokeChaincode(name, args), decodeInvokeResponse);
+  return roundTrip(ex, MessageType.INVOKE_CHAINCODE, encodeInvokeChaincode(name, args), decodeInvokeResponse);
 }
 
 function decodeInvokeResponse(bytes: Uint8Array): InvokeResponse {
-  const msg = fromBinary(ChaincodeMessageSchema, bytes);
-  if (msg.type === T.COMPLETED) {
-    const r = fromBinary(ResponseSchema, msg.payload);
+  const msg = fromBinary(chaincodeShimPb().ChaincodeMessageSchema, bytes);
+  if (msg.type === MessageType.COMPLETED) {
+    const r = fromBinary(proposalResponsePb().ResponseSchema, msg.payload);
     return { status: r.status, message: r.message, payload: asBuffer(r.payload) };
   }
-  if (msg.type === T.ERROR) throw new ShimError('PEER_ERROR', Buffer.from(msg.payload).toString('utf8'));
-  throw new ShimError('PROTOCOL', `Called chaincode answered ${T[msg.type] ?? msg.type}, expected COMPLETED or ERROR`);
+  if (msg.type === MessageType.ERROR) throw new ShimError('PEER_ERROR', Buffer.from(msg.payload).toString('utf8'));
+  throw new ShimError('PROTOCOL', `Called chaincode answered ${MessageType[msg.type] ?? msg.type}, expected COMPLETED or ERROR`);
 }
 
 // ---------------------------------------------------------------- payloads without a hand-written codec (exported for the encoding tests)
 
 /** The GetStateMultiple payload. */
 export function encodeGetStateMultiple(keys: readonly string[], collection: string): Uint8Array {
+  const { GetStateMultipleSchema } = chaincodeShimPb();
   return toBinary(GetStateMultipleSchema, create(GetStateMultipleSchema, { keys: [...keys], collection }));
 }
 
 /** The PutStateMetadata payload with one metadata entry. */
 export function encodePutStateMetadata(key: string, collection: string, metakey: string, value: Uint8Array): Uint8Array {
+  const { PutStateMetadataSchema, StateMetadataSchema } = chaincodeShimPb();
   const metadata = create(StateMetadataSchema, { metakey, value });
   return toBinary(PutStateMetadataSchema, create(PutStateMetadataSchema, { key, collection, metadata }));
 }
 
 /** The GetStateByRange payload. */
 export function encodeGetStateByRange(startKey: string, endKey: string, collection: string, metadata: Uint8Array = EMPTY): Uint8Array {
+  const { GetStateByRangeSchema } = chaincodeShimPb();
   return toBinary(GetStateByRangeSchema, create(GetStateByRangeSchema, { startKey, endKey, collection, metadata }));
 }
 
 /** The GetQueryResult payload. */
 export function encodeGetQueryResult(query: string, collection: string, metadata: Uint8Array = EMPTY): Uint8Array {
+  const { GetQueryResultSchema } = chaincodeShimPb();
   return toBinary(GetQueryResultSchema, create(GetQueryResultSchema, { query, collection, metadata }));
 }
 
 /** The ChaincodeSpec of INVOKE_CHAINCODE: naming `cc` or `cc/channel`, with the call's arguments. */
 export function encodeInvokeChaincode(chaincodeName: string, args: readonly Uint8Array[]): Uint8Array {
+  const { ChaincodeInputSchema, ChaincodeSpecSchema } = chaincodePb();
   return toBinary(
     ChaincodeSpecSchema,
     create(ChaincodeSpecSchema, { chaincodeId: { name: chaincodeName }, input: create(ChaincodeInputSchema, { args: [...args] }) }),
@@ -250,15 +239,15 @@ export function encodeInvokeChaincode(chaincodeName: string, args: readonly Uint
 
 /** The WriteBatchState payload: hand-written when the records allow, else generated. */
 export function encodeWriteBatch(records: WriteRecord[]): Uint8Array {
-  return codec.canEncodeRecords(records)
-    ? codec.encodeWriteBatchState(records)
-    : toBinary(WriteBatchStateSchema, create(WriteBatchStateSchema, { rec: records }));
+  if (codec.canEncodeRecords(records)) return codec.encodeWriteBatchState(records);
+  const { WriteBatchStateSchema } = chaincodeShimPb();
+  return toBinary(WriteBatchStateSchema, create(WriteBatchStateSchema, { rec: records }));
 }
 
 /** GET_STATE_METADATA's answer: metakey -> value. */
 export function decodeStateMetadata(bytes: Uint8Array): Record<string, Buffer> {
   const out: Record<string, Buffer> = {};
-  for (const entry of fromBinary(StateMetadataResultSchema, bytes).entries) out[entry.metakey] = asBuffer(entry.value);
+  for (const entry of fromBinary(chaincodeShimPb().StateMetadataResultSchema, bytes).entries) out[entry.metakey] = asBuffer(entry.value);
   return out;
 }
 
@@ -270,7 +259,7 @@ export interface QueryResponseMetadata {
 
 /** The QueryResponseMetadata inside a paginated QueryResponse; keys in fabric-shim's order. */
 export function decodeQueryResponseMetadata(bytes: Uint8Array): QueryResponseMetadata {
-  const m = fromBinary(QueryResponseMetadataSchema, bytes);
+  const m = fromBinary(chaincodeShimPb().QueryResponseMetadataSchema, bytes);
   return { bookmark: m.bookmark, fetchedRecordsCount: m.fetchedRecordsCount };
 }
 
@@ -311,20 +300,20 @@ export class WriteBatch {
 
   /** Records a PUT_STATE. */
   putState(collection: string, key: string, value: Uint8Array): void {
-    this.data(writeRecord(WriteRecord_Type.PUT_STATE, collection, key, value));
+    this.data(writeRecord(WriteRecordType.PUT_STATE, collection, key, value));
   }
   /** Records a DEL_STATE. */
   delState(collection: string, key: string): void {
-    this.data(writeRecord(WriteRecord_Type.DEL_STATE, collection, key));
+    this.data(writeRecord(WriteRecordType.DEL_STATE, collection, key));
   }
   /** Records a PURGE_PRIVATE_DATA. */
   purgeState(collection: string, key: string): void {
-    this.data(writeRecord(WriteRecord_Type.PURGE_PRIVATE_DATA, collection, key));
+    this.data(writeRecord(WriteRecordType.PURGE_PRIVATE_DATA, collection, key));
   }
   /** Records a PUT_STATE_METADATA entry. */
   putMetadata(collection: string, key: string, metakey: string, value: Uint8Array): void {
     const metadata: StateMetadata = { $typeName: 'protos.StateMetadata', metakey, value };
-    this.writes.set(`m\u0000${collection}\u0000${key}`, writeRecord(WriteRecord_Type.PUT_STATE_METADATA, collection, key, EMPTY, metadata));
+    this.writes.set(`m\u0000${collection}\u0000${key}`, writeRecord(WriteRecordType.PUT_STATE_METADATA, collection, key, EMPTY, metadata));
   }
 
   /** The records, in first-write order. */

@@ -6,10 +6,12 @@
  * one-shot requests to `requests.ts` and what the transaction keeps (writes and their batch,
  * iterators, the event, the closed flag) to its `Transaction` (`transaction.ts`).
  */
-import { create, fromBinary } from '@bufbuild/protobuf';
-import { ChaincodeEventSchema } from './gen/peer/chaincode_event_pb';
-import { ChaincodeInputSchema, type ChaincodeInput } from './gen/peer/chaincode_pb';
-import { ChaincodeMessage_Type as T, type ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
+import { create } from '@bufbuild/protobuf';
+import type { ChaincodeInput } from './gen/peer/chaincode_pb';
+import type { ChaincodeMessage, ChaincodeMessage_Type } from './gen/peer/chaincode_shim_pb';
+import { MessageType as T } from './codec/message-type';
+import { decodeChaincodeInput } from './codec/chaincode-input';
+import { chaincodeEventPb } from './protos';
 import * as ck from './composite-key';
 import { ShimError, invalidArgument } from './errors';
 import {
@@ -312,7 +314,10 @@ export class ChaincodeStub {
   setEvent(name: string, payload: StateValue): void {
     this.ensureOpen();
     if (typeof name !== 'string' || name === '') throw invalidArgument('Event name must be a non-empty string');
-    this.tx.event = create(ChaincodeEventSchema, { eventName: name, payload: isBytes(payload) ? toBytes(payload) : new Uint8Array(0) });
+    this.tx.event = create(chaincodeEventPb().ChaincodeEventSchema, {
+      eventName: name,
+      payload: isBytes(payload) ? toBytes(payload) : new Uint8Array(0),
+    });
   }
   /** Builds a composite key (Fabric's encoding). */
   createCompositeKey(objectType: string, attributes: string[]): string {
@@ -458,7 +463,7 @@ export class ChaincodeStub {
 export function createStub(tx: Transaction, message: ChaincodeMessage, options: StubOptions): ChaincodeStub {
   let input: ChaincodeInput;
   try {
-    input = fromBinary(ChaincodeInputSchema, message.payload);
+    input = decodeChaincodeInput(message.payload);
   } catch (cause) {
     throw new ShimError('PROTOCOL', `Cannot decode the ChaincodeInput of ${T[message.type] ?? message.type}: ${String(cause)}`, {
       txId: message.txid,
@@ -514,16 +519,16 @@ const TALK_BACK_METHODS = {
   getPrivateDataByRange: T.GET_STATE_BY_RANGE,
   getPrivateDataByPartialCompositeKey: T.GET_STATE_BY_RANGE,
   getPrivateDataQueryResult: T.GET_QUERY_RESULT,
-} as const satisfies Partial<Record<keyof ChaincodeStub, T>>;
+} as const satisfies Partial<Record<keyof ChaincodeStub, ChaincodeMessage_Type>>;
 
 /** Names of the stub methods that talk to the peer (their promises are never left unhandled). @internal */
 export const TALK_BACK_METHOD_NAMES: readonly string[] = Object.keys(TALK_BACK_METHODS);
 
 /** The methods that return a QueryPromise: after the transaction they must still be `for await`-able. */
-const QUERY_TYPES: ReadonlySet<T> = new Set([T.GET_STATE_BY_RANGE, T.GET_QUERY_RESULT, T.GET_HISTORY_FOR_KEY]);
+const QUERY_TYPES: ReadonlySet<ChaincodeMessage_Type> = new Set([T.GET_STATE_BY_RANGE, T.GET_QUERY_RESULT, T.GET_HISTORY_FOR_KEY]);
 
 /** What a talk-back method of a stub whose transaction has ended returns. */
-function closedCall(stub: ChaincodeStub, name: string, type: T): Promise<unknown> {
+function closedCall(stub: ChaincodeStub, name: string, type: ChaincodeMessage_Type): Promise<unknown> {
   const txId = stub.getTxID();
   const requestType = T[type];
   const error = new ShimError(

@@ -13,7 +13,7 @@
  */
 import { tryLoadPackage } from './optional-module';
 import type * as OTel from '@opentelemetry/api';
-import { ChaincodeMessage_Type } from './gen/peer/chaincode_shim_pb';
+import { MessageType } from './codec/message-type';
 import { parseTraceparent, traceHeaders, type TraceHeaders } from './proposal';
 
 type Api = typeof OTel;
@@ -283,7 +283,7 @@ class Shared {
   kindOf(type: number): TalkBackKind {
     let found = this.kinds.get(type);
     if (found === undefined) {
-      const typeName = ChaincodeMessage_Type[type];
+      const typeName = MessageType[type];
       const name = typeName === undefined ? String(type) : typeName;
       const metric = { [ATTR.chaincode]: this.chaincodeId, [ATTR.messageType]: name };
       found = {

@@ -10,7 +10,8 @@
  * transaction at a time, and answers carry no request id, only channel + txid.
  */
 import type { ChaincodeEvent } from './gen/peer/chaincode_event_pb';
-import { ChaincodeMessage_Type as Type, type ChaincodeMessage } from './gen/peer/chaincode_shim_pb';
+import type { ChaincodeMessage, ChaincodeMessage_Type } from './gen/peer/chaincode_shim_pb';
+import { MessageType as Type } from './codec/message-type';
 import type { PeerCapabilities } from './connection-options';
 import { ShimError } from './errors';
 import { HistoryQueryIterator, StateQueryIterator, type Closeable, type StateQueryResponse } from './iterators';
@@ -23,7 +24,7 @@ export type Send = (msg: ChaincodeMessage) => void;
 
 /** A plain message literal: cheaper than `create()` on the hot path, and what toBinary accepts. */
 export function message(
-  type: Type,
+  type: ChaincodeMessage_Type,
   channelId: string,
   txid: string,
   payload: Uint8Array,
@@ -51,7 +52,7 @@ function recorded(): Promise<Buffer> {
 
 /** One talk-back waiting to be sent or answered. */
 interface PendingCall {
-  readonly type: Type;
+  readonly type: ChaincodeMessage_Type;
   readonly payload: Uint8Array;
   readonly resolve: (payload: Uint8Array) => void;
   readonly reject: (error: ShimError) => void;
@@ -106,7 +107,7 @@ export class Transaction implements rq.Exchange {
    * ShimError('TRANSACTION_CLOSED') after the transaction ended (or once a call left behind by
    * Init/Invoke failed, which fails the transaction). Concurrent calls wait their turn.
    */
-  call(type: Type, payload: Uint8Array): Promise<Uint8Array> {
+  call(type: ChaincodeMessage_Type, payload: Uint8Array): Promise<Uint8Array> {
     return this.obs.talkBack(
       type,
       new Promise<Uint8Array>((resolve, reject) => {

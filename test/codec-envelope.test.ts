@@ -133,9 +133,57 @@ describe('decodeChaincodeMessage', () => {
     );
   });
 
+  it('decodes the nested SignedProposal as fromBinary does, whole, corrupted or odd (repeated, unknown fields)', () => {
+    const proposalBytes = fc.oneof(fc.uint8Array({ maxLength: 120 }), fc.constant(new Uint8Array(0)));
+    const signedProposal = fc
+      .record({ proposalBytes, signature: fc.uint8Array({ maxLength: 40 }) })
+      .map((p) => toBinary(SignedProposalSchema, create(SignedProposalSchema, p)));
+    // Its bytes as sent, twice over (last occurrence wins), with an unknown field, or with noise appended.
+    const nested = fc.oneof(
+      signedProposal,
+      fc.tuple(signedProposal, signedProposal).map(([a, b]) => Buffer.concat([a, b])),
+      signedProposal.map((a) => Buffer.concat([a, Uint8Array.of(0x1a, 0x01, 0x41)])),
+      fc.tuple(signedProposal, fc.uint8Array({ maxLength: 6 })).map(([a, b]) => Buffer.concat([a, b])),
+    );
+    const withProposal = fc.tuple(plainMessage, nested).map(([msg, p]) => {
+      const head = toBinary(ChaincodeMessageSchema, msg);
+      return Buffer.concat([head, Uint8Array.of(0x2a, ...varint(p.length)), p]);
+    });
+    const corrupt = fc.tuple(withProposal, fc.nat(), fc.integer({ min: 0, max: 255 })).map(([b, at, byte]) => {
+      const c = Buffer.from(b);
+      c[at % c.length] = byte;
+      return c.subarray(0, c.length - (at % 3));
+    });
+    fc.assert(
+      fc.property(fc.oneof(withProposal, corrupt), (bytes) => {
+        let expected: unknown;
+        let expectedError: unknown;
+        try {
+          expected = fromBinary(ChaincodeMessageSchema, bytes);
+        } catch (e) {
+          expectedError = e;
+        }
+        if (expectedError === undefined) expect(decodeChaincodeMessage(bytes)).toStrictEqual(expected);
+        else expect(() => decodeChaincodeMessage(bytes)).toThrow();
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('throws on invalid UTF-8 in txid as the generated decoder does (proto3 strings are verified)', () => {
     const bytes = new Uint8Array([0x22, 0x02, 0xc3, 0x28]);
     expect(() => fromBinary(ChaincodeMessageSchema, bytes)).toThrow();
     expect(() => decodeChaincodeMessage(bytes)).toThrow();
   });
 });
+
+/** A varint's bytes (lengths in the tests above). */
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return out;
+}

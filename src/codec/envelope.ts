@@ -7,8 +7,9 @@
  * the source of truth; test/codec-envelope.test.ts proves both paths give the same bytes/objects.
  */
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ChaincodeMessageSchema, type ChaincodeMessage } from '../gen/peer/chaincode_shim_pb';
-import { SignedProposalSchema, type SignedProposal } from '../gen/peer/proposal_pb';
+import type { ChaincodeMessage } from '../gen/peer/chaincode_shim_pb';
+import type { SignedProposal } from '../gen/peer/proposal_pb';
+import { chaincodeShimPb, proposalPb } from '../protos';
 import {
   lenTag,
   optionalFieldSize,
@@ -27,6 +28,9 @@ const PAYLOAD = lenTag(3);
 const TXID = lenTag(4);
 const PROPOSAL = lenTag(5);
 const CHANNEL_ID = lenTag(7);
+// SignedProposal's fields.
+const PROPOSAL_BYTES = lenTag(1);
+const SIGNATURE = lenTag(2);
 const EMPTY = new Uint8Array(0);
 
 /** Encodes the envelope from its four common fields; same bytes as toBinary of that message. */
@@ -61,7 +65,7 @@ export function encodeChaincodeMessage(msg: ChaincodeMessage): Uint8Array {
   ) {
     return encodeEnvelope(type, msg.channelId, msg.txid, msg.payload);
   }
-  return toBinary(ChaincodeMessageSchema, msg);
+  return toBinary(chaincodeShimPb().ChaincodeMessageSchema, msg);
 }
 
 /**
@@ -71,13 +75,35 @@ export function encodeChaincodeMessage(msg: ChaincodeMessage): Uint8Array {
 export function decodeChaincodeMessage(bytes: Uint8Array): ChaincodeMessage {
   // No `??`: tsup's CommonJS output turns it into a helper call with a closure, per message.
   const msg = decodeFast(bytes);
-  return msg !== undefined ? msg : fromBinary(ChaincodeMessageSchema, bytes);
+  return msg !== undefined ? msg : fromBinary(chaincodeShimPb().ChaincodeMessageSchema, bytes);
 }
 
-/** The nested SignedProposal, or undefined when only the generated decoder can say what it is. */
+/**
+ * The nested SignedProposal (two bytes fields, views into `bytes`) by hand, so that a transaction
+ * boots no generated descriptor (issue 16); undefined when only the generated decoder can say
+ * what it is.
+ */
 function decodeProposal(bytes: Uint8Array): SignedProposal | undefined {
+  const r = new WireReader(bytes);
+  let proposalBytes: Uint8Array = EMPTY;
+  let signature: Uint8Array = EMPTY;
+  while (r.pos < r.end) {
+    const tag = bytes[r.pos++] as number;
+    if (tag !== PROPOSAL_BYTES && tag !== SIGNATURE) return decodeProposalGenerated(bytes);
+    const end = r.lengthEnd();
+    if (end === UNUSUAL) return decodeProposalGenerated(bytes);
+    // As protobuf-es: a repeated scalar field keeps its last occurrence.
+    if (tag === PROPOSAL_BYTES) proposalBytes = bytes.subarray(r.pos, end);
+    else signature = bytes.subarray(r.pos, end);
+    r.pos = end;
+  }
+  return { $typeName: 'protos.SignedProposal', proposalBytes, signature };
+}
+
+/** The generated decoder's SignedProposal, or undefined when it throws. */
+function decodeProposalGenerated(bytes: Uint8Array): SignedProposal | undefined {
   try {
-    return fromBinary(SignedProposalSchema, bytes);
+    return fromBinary(proposalPb().SignedProposalSchema, bytes);
   } catch {
     // protobuf-es reads a malformed nested message against the bounds of the whole buffer,
     // which can succeed: let the generated decoder of the envelope decide.

@@ -5,7 +5,7 @@
  * Proven equal in test/codec-response.test.ts.
  */
 import { toBinary } from '@bufbuild/protobuf';
-import { ResponseSchema } from '../gen/peer/proposal_response_pb';
+import { proposalResponsePb } from '../protos';
 import { lenTag, optionalFieldSize, utf8Length, varintSize, writeBytes, writeString, writeVarint } from './wire';
 
 const MESSAGE = lenTag(2);
@@ -14,7 +14,7 @@ const PAYLOAD = lenTag(3);
 /** Encodes `{ status = 1; message = 2; payload = 3 }`. */
 export function encodeResponse(status: number, message: string, payload: Uint8Array): Uint8Array {
   if (!(Number.isInteger(status) && status > 0 && status < 0x10000000)) {
-    return toBinary(ResponseSchema, { $typeName: 'protos.Response', status, message, payload });
+    return toBinary(proposalResponsePb().ResponseSchema, { $typeName: 'protos.Response', status, message, payload });
   }
   const mLen = utf8Length(message);
   const buf = Buffer.allocUnsafe(1 + varintSize(status) + optionalFieldSize(mLen) + optionalFieldSize(payload.length));

@@ -6,8 +6,9 @@
  * with random inputs); unusual input to a decoder falls back to the generated decoder.
  */
 import { fromBinary } from '@bufbuild/protobuf';
-import { QueryResponseSchema, type QueryResponse, type QueryResultBytes, type WriteRecord } from '../gen/peer/chaincode_shim_pb';
-import { KVSchema, type KV } from '../gen/ledger/queryresult/kv_query_result_pb';
+import type { QueryResponse, QueryResultBytes, WriteRecord } from '../gen/peer/chaincode_shim_pb';
+import type { KV } from '../gen/ledger/queryresult/kv_query_result_pb';
+import { chaincodeShimPb, kvQueryResultPb } from '../protos';
 import {
   lenFieldSize,
   lenTag,
@@ -133,7 +134,7 @@ export function canEncodeRecords(records: readonly WriteRecord[]): boolean {
 /** QueryResponse: the first page of a query or the next one. */
 export function decodeQueryResponse(bytes: Uint8Array): QueryResponse {
   const response = decodeQueryResponseFast(bytes);
-  return response !== undefined ? response : fromBinary(QueryResponseSchema, bytes);
+  return response !== undefined ? response : fromBinary(chaincodeShimPb().QueryResponseSchema, bytes);
 }
 
 function decodeQueryResponseFast(bytes: Uint8Array): QueryResponse | undefined {
@@ -179,7 +180,7 @@ function decodeQueryResponseFast(bytes: Uint8Array): QueryResponse | undefined {
 /** queryresult.KV: one result of a range or rich query. */
 export function decodeKV(bytes: Uint8Array): KV {
   const kv = decodeKVFast(bytes);
-  return kv !== undefined ? kv : fromBinary(KVSchema, bytes);
+  return kv !== undefined ? kv : fromBinary(kvQueryResultPb().KVSchema, bytes);
 }
 
 function decodeKVFast(bytes: Uint8Array): KV | undefined {
