@@ -17,7 +17,7 @@ import { ShimError } from './errors';
 import { HistoryQueryIterator, StateQueryIterator, type Closeable, type StateQueryResponse } from './iterators';
 import type { Logger } from './logger';
 import * as rq from './requests';
-import { NO_TELEMETRY, type TransactionTelemetry } from './telemetry';
+import { NO_TELEMETRY, type TransactionTelemetry } from './transaction-telemetry';
 
 /** Puts one message on the stream; throws (a ShimError('STREAM_CLOSED') when the stream is gone) when it cannot. */
 export type Send = (msg: ChaincodeMessage) => void;

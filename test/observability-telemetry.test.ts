@@ -11,7 +11,7 @@ import { error, success } from '../src/response';
 import { MockPeer } from '../src/testing/mock-peer';
 import type { MockChaincode } from '../src/testing/mock-chaincode';
 import type { ChaincodeInterface } from '../src/chaincode';
-import { ATTR, METRIC } from '../src/telemetry';
+import { ATTR, METRIC } from '../src/transaction-telemetry';
 import { TestReader } from './support/metric-reader';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';

@@ -4,7 +4,8 @@ import { MeterProvider, type Histogram } from '@opentelemetry/sdk-metrics';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { ChaincodeMessage_Type as Type } from '../src/gen/peer/chaincode_shim_pb';
 import { parseTraceparent } from '../src/proposal';
-import { ATTR, METRIC, NO_TELEMETRY, createTelemetry, type TransactionSource } from '../src/telemetry';
+import { createTelemetry } from '../src/telemetry';
+import { ATTR, METRIC, NO_TELEMETRY, type TransactionSource } from '../src/transaction-telemetry';
 import { TestReader } from './support/metric-reader';
 
 const utf8 = new TextEncoder();
@@ -266,10 +267,12 @@ describe('without @opentelemetry/api installed', () => {
       });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const isolated = require('../src/telemetry') as typeof import('../src/telemetry');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { NO_TELEMETRY: isolatedNoop } = require('../src/transaction-telemetry') as typeof import('../src/transaction-telemetry');
       const tel = isolated.createTelemetry({ chaincodeId: 'cc' });
       const src = source('f', { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
-      expect(tel.startTransaction('ch', 't', false, src)).toBe(isolated.NO_TELEMETRY);
-      expect(tel.startTransaction('ch', 't2', false, src)).toBe(isolated.NO_TELEMETRY);
+      expect(tel.startTransaction('ch', 't', false, src)).toBe(isolatedNoop);
+      expect(tel.startTransaction('ch', 't2', false, src)).toBe(isolatedNoop);
       expect(src.reads).toBe(0);
     });
     jest.dontMock('@opentelemetry/api');
