@@ -1,5 +1,6 @@
 /** The hand-written registration payloads (src/codec/register.ts) against the generated code. */
 import * as fc from 'fast-check';
+import { damaged } from './support/damaged-bytes';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ChaincodeAdditionalParamsSchema, ChaincodeIDSchema } from '../src/gen/peer/chaincode_pb';
 import { decodeAdditionalParams, encodeChaincodeId, type AdditionalParams } from '../src/codec/register';
@@ -64,15 +65,7 @@ describe('decodeAdditionalParams', () => {
     const valid = params.map((p) => toBinary(ChaincodeAdditionalParamsSchema, create(ChaincodeAdditionalParamsSchema, p)));
     // Valid messages with bytes appended, cut or flipped; repeated fields; unknown fields; noise.
     const bytes = fc.oneof(
-      fc.uint8Array({ maxLength: 24 }),
-      fc.tuple(valid, valid).map(([a, b]) => Buffer.concat([a, b])),
-      fc.tuple(valid, fc.uint8Array({ maxLength: 8 })).map(([a, b]) => Buffer.concat([a, b])),
-      fc.tuple(valid, fc.nat()).map(([a, n]) => a.subarray(0, a.length === 0 ? 0 : n % a.length)),
-      fc.tuple(valid, fc.nat(), fc.integer({ min: 1, max: 255 })).map(([a, i, x]) => {
-        const b = Uint8Array.from(a);
-        if (b.length > 0) b[i % b.length] = (b[i % b.length] as number) ^ x;
-        return b;
-      }),
+      damaged(valid, 24),
       fc.constantFrom(
         Uint8Array.of(0x08, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01), // bool as a 10-byte varint
         Uint8Array.of(0x10, 0xff, 0xff, 0xff, 0xff, 0x0f), // uint32 max
